@@ -68,16 +68,26 @@ public sealed class Table
         var size = stored.ByteSize;
         if (size > BudgetBytes)
         {
-            // A single batch bigger than the whole budget: keep its newest rows that fit.
-            var keep = (int)(stored.RowCount * (double)BudgetBytes / size);
-            RowsEvicted += stored.RowCount - keep;
+            // A single batch bigger than the whole budget: keep its newest rows that fit. Row sizes vary
+            // (strings), so shrink the estimate until the slice really fits.
+            var all = stored.RowCount;
+            var keep = all;
+            while (size > BudgetBytes && keep > 0)
+            {
+                keep = (int)(keep * (double)BudgetBytes / size * 0.95);
+                stored = stored.Slice(stored.RowCount - keep, keep);
+                size = stored.ByteSize;
+            }
+
+            lock (_gate)
+            {
+                RowsEvicted += all - keep;
+            }
+
             if (keep == 0)
             {
                 return;
             }
-
-            stored = stored.Slice(stored.RowCount - keep, keep);
-            size = stored.ByteSize;
         }
 
         var (min, max) = TimeRange(stored);

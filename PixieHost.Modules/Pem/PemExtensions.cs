@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PixieHost.Modules.Hosting;
+using PixieHost.Modules.Pem.ProcessStats;
+using PixieHost.Modules.TableStore;
+
+namespace PixieHost.Modules.Pem;
+
+/// <summary>Registration of the PEM: the node's table store and its collectors.</summary>
+public static class PemExtensions
+{
+    /// <summary>The in-memory table store every node-local module reads and writes.</summary>
+    public static WebApplicationBuilder AddTableStore(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TableStoreOptions>().BindConfiguration(TableStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(sp =>
+        {
+            var store = new TableStore.TableStore(sp.GetRequiredService<IOptions<TableStoreOptions>>().Value);
+            foreach (var schema in PemSchemas.All)
+            {
+                store.GetOrAdd(schema);
+            }
+
+            return store;
+        });
+        builder.Services.AddSingleton<IStatusSource, TableStoreStatus>();
+        return builder;
+    }
+
+    /// <summary>The collectors: /proc samplers and the eBPF socket tracer.</summary>
+    public static WebApplicationBuilder AddPem(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PemOptions>().BindConfiguration(PemOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<ProcessStatsService>();
+        return builder;
+    }
+}
