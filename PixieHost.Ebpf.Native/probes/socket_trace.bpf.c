@@ -187,12 +187,13 @@ static __always_inline void read_addrs(struct sock *sk, struct px_sockaddr *loca
 	remote->family = family;
 	local->port = BPF_CORE_READ(sk, __sk_common.skc_num);
 	remote->port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	/* bpf_core_read with explicit sizes: BPF_CORE_READ_INTO would size the copy by addr[0] (one byte). */
 	if (family == AF_INET) {
-		BPF_CORE_READ_INTO(local->addr, sk, __sk_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO(remote->addr, sk, __sk_common.skc_daddr);
+		bpf_core_read(local->addr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(remote->addr, 4, &sk->__sk_common.skc_daddr);
 	} else {
-		BPF_CORE_READ_INTO(local->addr, sk, __sk_common.skc_v6_rcv_saddr);
-		BPF_CORE_READ_INTO(remote->addr, sk, __sk_common.skc_v6_daddr);
+		bpf_core_read(local->addr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(remote->addr, 16, &sk->__sk_common.skc_v6_daddr);
 	}
 }
 
@@ -295,19 +296,16 @@ static __always_inline __u32 copy_iov(__u8 *dst, const struct iovec *iov, __u32 
 	return copied;
 }
 
-/* First bytes of the chunk, for inference; false when unreadable. */
-static __always_inline bool peek_start(__u8 out[8], const struct call_args *args, __u32 nr, __u64 len)
+static __always_inline bool is_iov(__u32 nr)
 {
-	if (len < 8) /* shorter than any prefix but "GET "/"PUT ": too short to infer on, wait for the next */
-		return false;
-	__u64 src = args->buf;
-	if (nr == NR_READV || nr == NR_WRITEV || nr == NR_SENDMSG || nr == NR_RECVMSG) {
-		struct iovec v;
-		if (bpf_probe_read_user(&v, sizeof(v), (const void *)args->buf) || v.iov_len < 8)
-			return false;
-		src = (__u64)v.iov_base;
-	}
-	return bpf_probe_read_user(out, 8, (const void *)src) == 0;
+	return nr == NR_READV || nr == NR_WRITEV || nr == NR_SENDMSG || nr == NR_RECVMSG;
+}
+
+static __always_inline __u32 copy_data(__u8 *dst, const struct call_args *args, __u64 total)
+{
+	if (is_iov(args->nr))
+		return copy_iov(dst, (const struct iovec *)args->buf, args->iovcnt, total);
+	return copy_buf(dst, args->buf, total);
 }
 
 static __always_inline void on_data_exit(const struct call_args *args, long ret)
@@ -330,27 +328,33 @@ static __always_inline void on_data_exit(const struct call_args *args, long ret)
 		info->send_pos += ret;
 	else
 		info->recv_pos += ret;
-
-	if (info->protocol != PX_PROTO_HTTP) {
-		if (info->infer_tries >= MAX_INFER_TRIES)
-			return;
-		__u8 start[8];
-		if (!peek_start(start, args, nr, ret) || !looks_like_http(start)) {
-			info->infer_tries++;
-			return;
-		}
-		info->protocol = PX_PROTO_HTTP;
-	}
+	if (info->protocol != PX_PROTO_HTTP && info->infer_tries >= MAX_INFER_TRIES)
+		return; /* not HTTP: positions advance, nothing is copied */
 
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct data_scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
 	if (!s)
 		return;
-	__u32 copied;
-	if (nr == NR_READV || nr == NR_WRITEV || nr == NR_SENDMSG || nr == NR_RECVMSG)
-		copied = copy_iov(s->data, (const struct iovec *)args->buf, args->iovcnt, ret);
-	else
-		copied = copy_buf(s->data, args->buf, ret);
+	__u32 copied = 0;
+	if (info->protocol != PX_PROTO_HTTP) {
+		/* Plain buffers: peek 8 bytes. iovecs: the prefix may span several, so copy first and look at the copy. */
+		bool http;
+		if (is_iov(nr)) {
+			copied = copy_data(s->data, args, ret);
+			http = copied >= 8 && looks_like_http(s->data);
+		} else {
+			__u8 start[8];
+			http = ret >= 8 && bpf_probe_read_user(start, sizeof(start), (const void *)args->buf) == 0 &&
+			       looks_like_http(start);
+		}
+		if (!http) {
+			info->infer_tries++;
+			return;
+		}
+		info->protocol = PX_PROTO_HTTP;
+	}
+	if (!copied)
+		copied = copy_data(s->data, args, ret);
 
 	s->ev.hdr.ts_ns = bpf_ktime_get_ns();
 	s->ev.hdr.type = PX_EVENT_DATA;

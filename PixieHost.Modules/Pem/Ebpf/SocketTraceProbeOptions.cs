@@ -10,7 +10,8 @@ public sealed class SocketTraceProbeOptions
     /// Defaults to the current process.</summary>
     public uint AgentTgid { get; set; } = (uint)Environment.ProcessId;
 
-    /// <summary>Payload bytes copied per syscall (1..16384). Bytes beyond are counted in MsgSize but not copied.</summary>
+    /// <summary>Payload bytes copied per syscall (8..16384). Bytes beyond are counted in MsgSize but not copied.
+    /// Protocol inference looks at the first 8 bytes, hence the minimum.</summary>
     public int MaxCopyBytes { get; set; } = MaxDataBytes;
 
     /// <summary>Ring buffer size in bytes, rounded up to a power of two (4 KiB..2 GiB). Default 64 MiB.</summary>
@@ -22,9 +23,9 @@ public sealed class SocketTraceProbeOptions
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the setting that is out of range.</summary>
     public void Validate()
     {
-        if (MaxCopyBytes is < 1 or > MaxDataBytes)
+        if (MaxCopyBytes is < 8 or > MaxDataBytes)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxCopyBytes), MaxCopyBytes, $"MaxCopyBytes must be between 1 and {MaxDataBytes}.");
+            throw new ArgumentOutOfRangeException(nameof(MaxCopyBytes), MaxCopyBytes, $"MaxCopyBytes must be between 8 and {MaxDataBytes}.");
         }
 
         if (RingBufferBytes is < 4096 or > 1L << 31)
