@@ -187,6 +187,28 @@ public sealed class SocketTraceProbeTests
         probe.GetStats().Events.Should().BeGreaterThanOrEqualTo((ulong)(sink.Controls.Count + sink.Data.Count));
     }
 
+    [Test]
+    public void Poll_SinkThrows_RethrowsFromPoll()
+    {
+        using var probe = OpenAttached(agentTgid: OwnPid);
+        Run("curl", "-s", "-o", "/dev/null", $"http://127.0.0.1:{_nginx.Port}/throw");
+
+        var poll = () => probe.Poll(20, new ThrowingSink());
+
+        poll.Should().Throw<InvalidOperationException>().WithMessage("sink failed");
+    }
+
+    private sealed class ThrowingSink : ISocketEventSink
+    {
+        public void OnControl(in SocketControlEvent ev) => throw new InvalidOperationException("sink failed");
+
+        public void OnData(in SocketDataEvent ev, ReadOnlySpan<byte> payload) => throw new InvalidOperationException("sink failed");
+
+        public void OnBatchEnd()
+        {
+        }
+    }
+
     private (RecordingSink Sink, uint CurlPid) TraceCurl(string path)
     {
         using var probe = OpenAttached(agentTgid: OwnPid);
