@@ -80,21 +80,23 @@ public sealed class SocketTraceProbeTests
     [Test]
     public void Poll_IovecSyscalls_CopiesEveryIovecInOrder()
     {
-        using var probe = OpenAttached(agentTgid: OwnPid);
+        using var probe = OpenAttached(agentTgid: 0);
         var sink = new RecordingSink();
-        // sendmsg with three iovecs, recvmsg_into two buffers whose boundary (20 bytes) cuts the status line.
-        string script = $$"""
-            import socket
-            s = socket.create_connection(('127.0.0.1', {{_nginx.Port}}))
-            s.sendmsg([b'GET /io', b'vec HTTP/1.1\r\nHost: x\r\n', b'Connection: close\r\n\r\n'])
-            n = s.recvmsg_into([bytearray(20), bytearray(4096)])[0]
-            s.close()
-            """;
-        uint pythonPid = Run("python3", "-c", script);
-        PollUntil(probe, sink, () => sink.Closes(pythonPid).Any());
+        int fd;
+        using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            socket.Connect(IPAddress.Loopback, _nginx.Port);
+            fd = (int)socket.SafeHandle.DangerousGetHandle();
+            // Several buffers make .NET use sendmsg/recvmsg; the first iovec is shorter than the 8 bytes inference reads,
+            // and the 20-byte receive buffer cuts the status line.
+            socket.Send(Segments("GET /io", "vec HTTP/1.1\r\nHost: x\r\n", "Connection: close\r\n\r\n"));
+            socket.Receive(new List<ArraySegment<byte>> { new byte[20], new byte[4096] });
+        }
 
-        var conn = sink.Opens(pythonPid).Single(c => c.Remote.Port == _nginx.Port).Hdr.Conn;
-        var sent = sink.DataOf(conn).Single(d => d.Event.Direction == TrafficDirection.Send);
+        PollUntil(probe, sink, () => sink.Closes(OwnPid).Any(c => c.Hdr.Conn.Fd == fd && c.Remote.Port == _nginx.Port));
+
+        var conn = sink.Opens(OwnPid).Last(c => c.Hdr.Conn.Fd == fd && c.Remote.Port == _nginx.Port).Hdr.Conn;
+        var sent = sink.DataOf(conn).Should().ContainSingle(d => d.Event.Direction == TrafficDirection.Send).Subject;
         sent.Text.Should().Be("GET /iovec HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         sent.Event.MsgSize.Should().Be((uint)sent.Payload.Length);
         var received = sink.DataOf(conn).First(d => d.Event.Direction == TrafficDirection.Recv);
@@ -243,6 +245,9 @@ public sealed class SocketTraceProbeTests
         process.ExitCode.Should().Be(0, $"{file} should succeed");
         return (uint)process.Id;
     }
+
+    private static List<ArraySegment<byte>> Segments(params string[] parts) =>
+        parts.Select(p => new ArraySegment<byte>(Encoding.ASCII.GetBytes(p))).ToList();
 
     private static IEnumerable<string> Texts(RecordingSink sink, ConnId conn, TrafficDirection direction) =>
         sink.DataOf(conn).Where(d => d.Event.Direction == direction).Select(d => d.Text);
