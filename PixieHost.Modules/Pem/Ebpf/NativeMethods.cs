@@ -38,7 +38,8 @@ internal enum PxbpfStruct
 /// </summary>
 internal sealed unsafe class NativeMethods
 {
-    private static readonly Lazy<NativeMethods> Loaded = new(Load);
+    // PublicationOnly: a failure is not cached, so building the library later in the same process works.
+    private static readonly Lazy<NativeMethods> Loaded = new(Load, LazyThreadSafetyMode.PublicationOnly);
 
     private NativeMethods(nint library, string path)
     {
