@@ -31,6 +31,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define NR_SENDMSG 46
 #define NR_RECVMSG 47
 #define NR_ACCEPT4 288
+#define NR_NONE 0xffffffff /* call_args.nr of an empty stash */
 
 #define AF_INET 2
 #define AF_INET6 10
@@ -94,10 +95,11 @@ struct {
 	__uint(max_entries, 64 * 1024 * 1024);
 } rb SEC(".maps");
 
+/* Per-thread stash in task-local storage: cheaper than a hash keyed by pid_tgid (no insert/delete per call). */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct call_args);
 } active_calls SEC(".maps");
 
@@ -412,25 +414,33 @@ int BPF_PROG(px_sys_enter, struct pt_regs *regs, long nr)
 	if (agent_tgid && (id >> 32) == agent_tgid)
 		return 0;
 
-	struct call_args args = { .nr = nr, .fd = (__s32)regs->di, .buf = regs->si };
 	if (nr == NR_CLOSE) {
-		on_close_enter(args.fd);
+		on_close_enter((__s32)regs->di);
 		return 0;
 	}
+	struct call_args *args = bpf_task_storage_get(&active_calls, bpf_get_current_task_btf(), NULL,
+						      BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!args)
+		return 0;
+	/* Invalid until filled in: the exit of a call that is skipped here must not see an older call's arguments. */
+	args->nr = NR_NONE;
+	args->fd = (__s32)regs->di;
+	args->buf = regs->si;
+	args->iovcnt = 0;
 	if (nr == NR_READV || nr == NR_WRITEV) {
-		args.iovcnt = regs->dx;
+		args->iovcnt = regs->dx;
 	} else if (nr == NR_SENDMSG || nr == NR_RECVMSG) {
 		if (nr == NR_RECVMSG && (regs->dx & MSG_PEEK))
 			return 0;
 		struct user_msghdr msg;
 		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)regs->si))
 			return 0;
-		args.buf = (__u64)msg.msg_iov;
-		args.iovcnt = msg.msg_iovlen;
+		args->buf = (__u64)msg.msg_iov;
+		args->iovcnt = msg.msg_iovlen;
 	} else if (nr == NR_RECVFROM && (regs->r10 & MSG_PEEK)) {
 		return 0;
 	}
-	bpf_map_update_elem(&active_calls, &id, &args, BPF_ANY);
+	args->nr = nr;
 	return 0;
 }
 
@@ -445,12 +455,11 @@ int BPF_PROG(px_sys_exit, struct pt_regs *regs, long ret)
 	default:
 		return 0;
 	}
-	__u64 id = bpf_get_current_pid_tgid();
-	struct call_args *found = bpf_map_lookup_elem(&active_calls, &id);
-	if (!found)
+	struct call_args *found = bpf_task_storage_get(&active_calls, bpf_get_current_task_btf(), NULL, 0);
+	if (!found || found->nr != regs->orig_ax)
 		return 0;
 	struct call_args args = *found;
-	bpf_map_delete_elem(&active_calls, &id);
+	found->nr = NR_NONE;
 
 	switch (args.nr) {
 	case NR_CONNECT:

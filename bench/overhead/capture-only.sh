@@ -48,8 +48,12 @@ for i in $(seq "$runs"); do
 	drain_pid=$!
 	until grep -q attached "$work/drain.err" 2>/dev/null; do sleep 0.05; done
 	drain_before=$(ticks $drain_pid)
+	sysctl -qw kernel.bpf_stats_enabled=1
 	traced=$(measure)
+	# Average time inside each program (kernel.bpf_stats_enabled): robust to other load on the machine.
+	progs=$(bpftool prog show | awk '/name px_sys_/ {name = $4; for (i = 1; i <= NF; i++) {if ($i == "run_time_ns") t = $(i+1); if ($i == "run_cnt") c = $(i+1)}; if (c) printf "%s %.0f ns x %d; ", name, t / c, c}')
+	sysctl -qw kernel.bpf_stats_enabled=0
 	drain_cpu=$(( $(ticks $drain_pid) - drain_before ))
 	wait $drain_pid
-	echo "run $i: baseline $base | traced $traced + drain $((drain_cpu * 10)) ms CPU | $(cat "$work/drain.out")"
+	echo "run $i: baseline $base | traced $traced + drain $((drain_cpu * 10)) ms CPU | $(cat "$work/drain.out") | $progs"
 done
