@@ -37,7 +37,7 @@ public sealed record LiteralExpr(object Value, DataType Type, SemanticType Seman
     {
         string s => $"'{s}'",
         bool b => b ? "true" : "false",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        double d => d == Math.Floor(d) && Math.Abs(d) < 1e15 ? d.ToString("F1", CultureInfo.InvariantCulture) : d.ToString("R", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => Value.ToString() ?? string.Empty,
     };

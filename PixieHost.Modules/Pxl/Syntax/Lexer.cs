@@ -44,11 +44,12 @@ public sealed class Lexer
         {
             if (atLineStart && _brackets.Count == 0)
             {
-                atLineStart = false;
                 if (ReadIndentation())
                 {
                     continue;
                 }
+
+                atLineStart = false;
             }
 
             var c = _text[_pos];

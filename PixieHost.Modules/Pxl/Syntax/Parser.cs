@@ -311,6 +311,6 @@ public sealed partial class Parser
     ];
 
     private static object ParseNumber(Token t) => t.Kind == TokenKind.Int
-        ? long.Parse(t.Text, CultureInfo.InvariantCulture)
-        : double.Parse(t.Text, CultureInfo.InvariantCulture);
+        ? (object)long.Parse(t.Text, CultureInfo.InvariantCulture)
+        : (object)double.Parse(t.Text, CultureInfo.InvariantCulture);
 }
