@@ -3,7 +3,15 @@ using PixieHost.Modules.TableStore;
 namespace PixieHost.Modules.Pxl;
 
 /// <summary>A script to run: PxL text, arguments for its typed functions, and an optional name (e.g. px/http_data).</summary>
-public sealed record QueryRequest(string Script, IReadOnlyDictionary<string, string>? Args = null, string? QueryName = null);
+public sealed record QueryRequest(string Script, IReadOnlyDictionary<string, string>? Args = null, string? QueryName = null)
+{
+    /// <summary>
+    /// The script's vis.json (Pixie's vispb.Vis). When set, the functions it names are called with <see cref="Args"/>
+    /// or the variables' defaults and their outputs become result tables. When null and <see cref="QueryName"/>
+    /// names a library script, that script's vis.json is used.
+    /// </summary>
+    public string? Vis { get; init; }
+}
 
 /// <summary>One named output of a script (from <c>px.display(df, name)</c>).</summary>
 public sealed record ResultTable(string Name, TableSchema Relation, IReadOnlyList<RowBatch> Batches)

@@ -1,0 +1,178 @@
+using PixieHost.Modules.Pxl.Logical;
+using PixieHost.Modules.Pxl.Syntax;
+using PixieHost.Modules.TableStore;
+
+namespace PixieHost.Modules.Pxl.Compiler;
+
+/// <summary>What a DataFrame does in PxL: columns as attributes, filters and projections by subscript, and its methods.</summary>
+public static class DataFrameMethods
+{
+    private static readonly HashSet<string> NotYet = ["merge", "append", "rolling", "stream", "map", "filter", "ctx"];
+
+    public static PxlObject GetAttribute(Interpreter it, DataFrameValue df, string name, Node at)
+    {
+        switch (name)
+        {
+            case "groupby":
+                return new BuiltinValue(name, a => GroupBy(it, df, a));
+            case "agg":
+                return new BuiltinValue(name, a => Agg(it, df, [], a));
+            case "head":
+                return new BuiltinValue(name, a => Head(it, df, a));
+            case "drop":
+                return new BuiltinValue(name, a => Drop(it, df, a));
+        }
+
+        if (df.Plan.Find(name) is { } col)
+        {
+            return new ColumnValue(new ColumnExpr(col.Name, col.Type, col.Semantic));
+        }
+
+        if (NotYet.Contains(name))
+        {
+            throw it.Error($"DataFrame.{name} is not supported yet", at);
+        }
+
+        throw UnknownColumn(it, df.Plan, name, at);
+    }
+
+    public static PxlCompileException UnknownColumn(Interpreter it, LogicalPlan plan, string name, Node at)
+    {
+        var where = plan is LogicalSource s ? s.Table.Name : "this DataFrame";
+        return it.Error($"unknown column '{name}' in {where}{Suggest.DidYouMean(name, plan.Schema.Select(c => c.Name))}", at);
+    }
+
+    /// <summary><c>df[cond]</c> filters, <c>df[['a','b']]</c> projects, <c>df['a']</c> is a column.</summary>
+    public static PxlObject Subscript(Interpreter it, DataFrameValue df, PxlObject index, SubscriptExpr at)
+    {
+        switch (index)
+        {
+            case ColumnValue c:
+                if (c.Expr.Type != DataType.Boolean)
+                {
+                    throw it.Error($"a filter must be a BOOLEAN expression, got {Functions.Names.Of(c.Expr.Type)}", at.Index);
+                }
+
+                it.CheckColumns(c.Expr, df.Plan, at.Index);
+                return new DataFrameValue(new LogicalFilter(df.Plan, c.Expr));
+            case StringValue s:
+                return df.Plan.Find(s.Value) is { } named
+                    ? new ColumnValue(new ColumnExpr(named.Name, named.Type, named.Semantic))
+                    : throw UnknownColumn(it, df.Plan, s.Value, at.Index);
+            case ListValue or TupleValue:
+                var exprs = new List<NamedExpr>();
+                var items = at.Index is ListExpr l ? l.Items : null;
+                var i = 0;
+                foreach (var (name, _) in StringList(it, index, at.Index, "projection"))
+                {
+                    var node = items is not null && i < items.Count ? items[i] : at.Index;
+                    i++;
+                    var col = df.Plan.Find(name) ?? throw UnknownColumn(it, df.Plan, name, node);
+                    exprs.Add(new NamedExpr(name, new ColumnExpr(name, col.Type, col.Semantic)));
+                }
+
+                return new DataFrameValue(new LogicalMap(df.Plan, exprs));
+            default:
+                throw it.Error($"a DataFrame cannot be indexed by a {index.TypeName}", at.Index);
+        }
+    }
+
+    private static PxlObject GroupBy(Interpreter it, DataFrameValue df, CallArgs a)
+    {
+        var (v, node) = a.Require("groupby", "by", 0);
+        a.CheckNoExtra("groupby", 1);
+        var keys = new List<ColumnExpr>();
+        foreach (var (name, n) in StringList(it, v, node, "groupby"))
+        {
+            var col = df.Plan.Find(name) ?? throw UnknownColumn(it, df.Plan, name, n);
+            keys.Add(new ColumnExpr(name, col.Type, col.Semantic));
+        }
+
+        return new GroupByValue(df, keys);
+    }
+
+    /// <summary><c>agg(out=('col', px.fn), …)</c>, after a groupby or over the whole DataFrame.</summary>
+    public static PxlObject Agg(Interpreter it, DataFrameValue df, IReadOnlyList<ColumnExpr> keys, CallArgs a)
+    {
+        if (a.Positional.Count > 0)
+        {
+            throw it.Error("agg() takes keyword arguments only: agg(name=('column', px.fn))", a.Positional[0].Node);
+        }
+
+        var calls = new List<AggregateCall>();
+        foreach (var (name, value, node) in a.Keywords)
+        {
+            if (value is not TupleValue { Items: [StringValue column, var fn] })
+            {
+                throw it.Error($"aggregate '{name}' must be a tuple ('column', px.fn)", node);
+            }
+
+            if (fn is not AggregateValue uda)
+            {
+                throw it.Error($"'{fn.TypeName}' is not an aggregate function; use px.count, px.sum, px.mean, px.min or px.max", node);
+            }
+
+            var col = df.Plan.Find(column.Value) ?? throw UnknownColumn(it, df.Plan, column.Value, node);
+            if (!uda.Function.TryResolve(col.Type, out var type))
+            {
+                throw it.Error($"px.{uda.Function.Name} does not take {Functions.Names.Of(col.Type)} column '{col.Name}'; it takes {uda.Function.Accepts}", node);
+            }
+
+            calls.Add(new AggregateCall(name, uda.Function, new ColumnExpr(col.Name, col.Type, col.Semantic), type, uda.Function.ResultSemantic(col.Semantic)));
+        }
+
+        if (calls.Count == 0 && keys.Count == 0)
+        {
+            throw it.Error("agg() needs at least one aggregate: agg(name=('column', px.fn))", a.Call);
+        }
+
+        return new DataFrameValue(new LogicalAggregate(df.Plan, keys, calls));
+    }
+
+    private static PxlObject Head(Interpreter it, DataFrameValue df, CallArgs a)
+    {
+        var n = a.Get("n", 0);
+        a.CheckNoExtra("head", 1);
+        var count = n switch
+        {
+            null => 5,
+            ({ } v, var node) => v is IntValue i && i.Value >= 0 ? i.Value : throw it.Error("head(n) takes a non-negative int", node),
+        };
+        return new DataFrameValue(new LogicalLimit(df.Plan, count));
+    }
+
+    private static PxlObject Drop(Interpreter it, DataFrameValue df, CallArgs a)
+    {
+        var (v, node) = a.Require("drop", "columns", 0);
+        a.CheckNoExtra("drop", 1);
+        var drop = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, n) in StringList(it, v, node, "drop"))
+        {
+            _ = df.Plan.Find(name) ?? throw UnknownColumn(it, df.Plan, name, n);
+            drop.Add(name);
+        }
+
+        var keep = df.Plan.Schema.Where(c => !drop.Contains(c.Name))
+            .Select(c => new NamedExpr(c.Name, new ColumnExpr(c.Name, c.Type, c.Semantic)))
+            .ToArray();
+        return new DataFrameValue(new LogicalMap(df.Plan, keep));
+    }
+
+    /// <summary>A string or a list/tuple of strings, each with the node to blame in errors.</summary>
+    public static IEnumerable<(string Name, Node Node)> StringList(Interpreter it, PxlObject v, Node node, string what)
+    {
+        switch (v)
+        {
+            case StringValue s:
+                return [(s.Value, node)];
+            case ListValue or TupleValue:
+                var items = v is ListValue l ? l.Items : ((TupleValue)v).Items;
+                var nodes = node is ListExpr le ? le.Items : node is TupleExpr te ? te.Items : null;
+                return items.Select((item, i) => item is StringValue s
+                    ? (s.Value, nodes is not null && i < nodes.Count ? nodes[i] : node)
+                    : throw it.Error($"{what} takes column names (strings), got {item.TypeName}", node)).ToArray();
+            default:
+                throw it.Error($"{what} takes a column name or a list of column names, got {v.TypeName}", node);
+        }
+    }
+}

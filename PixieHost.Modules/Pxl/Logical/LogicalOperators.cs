@@ -1,0 +1,103 @@
+using PixieHost.Modules.TableStore;
+
+namespace PixieHost.Modules.Pxl.Logical;
+
+/// <summary>Keeps the rows where <see cref="Predicate"/> (a BOOLEAN expression) is true.</summary>
+public sealed class LogicalFilter(LogicalPlan input, LogicalExpr predicate) : LogicalPlan
+{
+    public LogicalExpr Predicate { get; } = predicate;
+
+    public override IReadOnlyList<ColumnSchema> Schema => Input.Schema;
+
+    public override IReadOnlyList<LogicalPlan> Inputs { get; } = [input];
+
+    public override LogicalPlan WithInputs(IReadOnlyList<LogicalPlan> inputs) => new LogicalFilter(inputs[0], Predicate);
+
+    public override string Describe() => $"LogicalFilter: {Predicate}";
+}
+
+/// <summary>Computes the output columns from expressions over the input (projection, <c>df.col = expr</c>, drop).</summary>
+public sealed class LogicalMap : LogicalPlan
+{
+    public LogicalMap(LogicalPlan input, IReadOnlyList<NamedExpr> exprs)
+    {
+        Inputs = [input];
+        Exprs = exprs;
+        Schema = exprs.Select(e => new ColumnSchema(e.Name, e.Expr.Type, e.Expr.Semantic)).ToArray();
+    }
+
+    public IReadOnlyList<NamedExpr> Exprs { get; }
+
+    public override IReadOnlyList<ColumnSchema> Schema { get; }
+
+    public override IReadOnlyList<LogicalPlan> Inputs { get; }
+
+    public override LogicalPlan WithInputs(IReadOnlyList<LogicalPlan> inputs) => new LogicalMap(inputs[0], Exprs);
+
+    /// <summary>True when every output is an input column passed through under its own name.</summary>
+    public bool IsPassThrough(string column) =>
+        Exprs.Any(e => e.Name == column && e.Expr is ColumnExpr c && c.Name == column);
+
+    public override string Describe() => $"LogicalMap: [{string.Join(", ", Exprs)}]";
+}
+
+/// <summary>Groups by <see cref="GroupBy"/> (none: one group) and computes <see cref="Aggregates"/> per group.</summary>
+public sealed class LogicalAggregate : LogicalPlan
+{
+    public LogicalAggregate(LogicalPlan input, IReadOnlyList<ColumnExpr> groupBy, IReadOnlyList<AggregateCall> aggregates)
+    {
+        Inputs = [input];
+        GroupBy = groupBy;
+        Aggregates = aggregates;
+        Schema = groupBy.Select(g => new ColumnSchema(g.Name, g.Type, g.Semantic))
+            .Concat(aggregates.Select(a => new ColumnSchema(a.Name, a.Type, a.Semantic)))
+            .ToArray();
+    }
+
+    public IReadOnlyList<ColumnExpr> GroupBy { get; }
+
+    public IReadOnlyList<AggregateCall> Aggregates { get; }
+
+    public override IReadOnlyList<ColumnSchema> Schema { get; }
+
+    public override IReadOnlyList<LogicalPlan> Inputs { get; }
+
+    public override LogicalPlan WithInputs(IReadOnlyList<LogicalPlan> inputs) => new LogicalAggregate(inputs[0], GroupBy, Aggregates);
+
+    public override string Describe() =>
+        $"LogicalAggregate: groups=[{string.Join(", ", GroupBy)}], aggs=[{string.Join(", ", Aggregates)}]";
+}
+
+/// <summary>The first <see cref="Count"/> rows (<c>df.head(n)</c>).</summary>
+public sealed class LogicalLimit(LogicalPlan input, long count) : LogicalPlan
+{
+    public long Count { get; } = count;
+
+    public override IReadOnlyList<ColumnSchema> Schema => Input.Schema;
+
+    public override IReadOnlyList<LogicalPlan> Inputs { get; } = [input];
+
+    public override LogicalPlan WithInputs(IReadOnlyList<LogicalPlan> inputs) => new LogicalLimit(inputs[0], Count);
+
+    public override string Describe() => $"LogicalLimit: {Count}";
+}
+
+/// <summary>A named result table (<c>px.display(df, name)</c>).</summary>
+public sealed class LogicalSink(LogicalPlan input, string name) : LogicalPlan
+{
+    public string Name { get; } = name;
+
+    public override IReadOnlyList<ColumnSchema> Schema => Input.Schema;
+
+    public override IReadOnlyList<LogicalPlan> Inputs { get; } = [input];
+
+    public override LogicalPlan WithInputs(IReadOnlyList<LogicalPlan> inputs) => new LogicalSink(inputs[0], Name);
+
+    public override string Describe() => $"LogicalSink: name={Name} {Relation(Schema)}";
+}
+
+/// <summary>A compiled script: one sink per displayed table, plus the query flags.</summary>
+public sealed record LogicalQuery(IReadOnlyList<LogicalSink> Sinks, IReadOnlyDictionary<string, string> Flags)
+{
+    public string Explain() => string.Join("\n", Sinks.Select(s => s.Explain()));
+}

@@ -1,0 +1,134 @@
+using PixieHost.Modules.Pxl.Functions;
+using PixieHost.Modules.Pxl.Logical;
+using PixieHost.Modules.TableStore;
+
+namespace PixieHost.Modules.Pxl.Physical;
+
+/// <summary>Where an aggregate runs when a plan is split between nodes and the cluster.</summary>
+public enum AggregateMode
+{
+    /// <summary>On each node: raw rows in, per-group partial state out (e.g. mean → sum, count).</summary>
+    Partial,
+
+    /// <summary>On the cluster: partial states in (keys then state columns), merged and finished.</summary>
+    Final,
+
+    /// <summary>Everything in one place: raw rows in, finished values out.</summary>
+    Single,
+}
+
+/// <summary>
+/// Hash group-by: group ids from a <see cref="GroupTable"/> per batch, then each accumulator folds the batch in
+/// one typed loop. A blocking operator: it emits once, after its input is exhausted.
+/// </summary>
+public sealed class AggregateExec : ExecNode
+{
+    private readonly ExecNode _input;
+    private readonly int[] _keyIndices;
+
+    public AggregateExec(AggregateMode mode, ExecNode input, IReadOnlyList<ColumnExpr> groupBy, IReadOnlyList<AggregateCall> aggregates)
+    {
+        Mode = mode;
+        _input = input;
+        GroupBy = groupBy;
+        Aggregates = aggregates;
+        _keyIndices = groupBy.Select(g => input.Schema.IndexOf(g.Name)).ToArray();
+        var keys = groupBy.Select(g => new ColumnSchema(g.Name, g.Type, g.Semantic));
+        var outputs = mode == AggregateMode.Partial
+            ? aggregates.SelectMany(StateSchema)
+            : aggregates.Select(a => new ColumnSchema(a.Name, a.Type, a.Semantic));
+        Schema = new TableSchema(input.Schema.Name, keys.Concat(outputs).ToArray());
+    }
+
+    public AggregateMode Mode { get; }
+
+    public IReadOnlyList<ColumnExpr> GroupBy { get; }
+
+    public IReadOnlyList<AggregateCall> Aggregates { get; }
+
+    public override TableSchema Schema { get; }
+
+    public override IReadOnlyList<ExecNode> Children => [_input];
+
+    /// <summary>The columns a partial aggregate emits for <paramref name="a"/>: <c>name</c>, or <c>name$1</c>, <c>name$2</c>… for multi-column states.</summary>
+    public static IEnumerable<ColumnSchema> StateSchema(AggregateCall a)
+    {
+        var types = a.Function.Create(a.Argument.Type).StateTypes;
+        return types.Select((t, i) => new ColumnSchema(types.Count == 1 ? a.Name : $"{a.Name}${i}", t));
+    }
+
+    public override IEnumerable<RowBatch> Execute(ExecContext context)
+    {
+        var groups = new GroupTable(GroupBy.Select(g => g.Type).ToArray());
+        var accs = Aggregates.Select(a => a.Function.Create(a.Argument.Type)).ToArray();
+        var argIndices = Mode == AggregateMode.Final ? StateIndices(accs) : Aggregates.Select(a => new[] { _input.Schema.IndexOf(a.Argument.Name) }).ToArray();
+        var ids = Array.Empty<int>();
+        foreach (var batch in _input.Execute(context))
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            if (ids.Length < batch.RowCount)
+            {
+                ids = new int[batch.RowCount];
+            }
+
+            var span = ids.AsSpan(0, batch.RowCount);
+            groups.Assign(batch, _keyIndices, span);
+            for (var a = 0; a < accs.Length; a++)
+            {
+                accs[a].EnsureGroups(groups.Count);
+                if (Mode == AggregateMode.Final)
+                {
+                    accs[a].Merge(span, argIndices[a].Select(i => batch[i]).ToArray());
+                }
+                else
+                {
+                    accs[a].Update(span, batch[argIndices[a][0]]);
+                }
+            }
+        }
+
+        if (GroupBy.Count == 0 && groups.Count == 0)
+        {
+            // An aggregate over no groups still has one row (count = 0), as SQL and Pixie do.
+            groups.EnsureSingleGroup();
+        }
+
+        var n = groups.Count;
+        if (n == 0)
+        {
+            yield break;
+        }
+
+        var columns = new List<Column>(groups.BuildKeys());
+        foreach (var acc in accs)
+        {
+            acc.EnsureGroups(n);
+            if (Mode == AggregateMode.Partial)
+            {
+                columns.AddRange(acc.State(n));
+            }
+            else
+            {
+                columns.Add(acc.Finish(n));
+            }
+        }
+
+        yield return new RowBatch(Schema, columns, n);
+    }
+
+    private int[][] StateIndices(Accumulator[] accs)
+    {
+        var result = new int[accs.Length][];
+        var next = GroupBy.Count;
+        for (var a = 0; a < accs.Length; a++)
+        {
+            result[a] = Enumerable.Range(next, accs[a].StateTypes.Count).ToArray();
+            next += accs[a].StateTypes.Count;
+        }
+
+        return result;
+    }
+
+    public override string Describe() =>
+        $"AggregateExec: mode={Mode}, gby=[{string.Join(", ", GroupBy)}], aggr=[{string.Join(", ", Aggregates)}]";
+}

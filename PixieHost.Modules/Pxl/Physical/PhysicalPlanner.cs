@@ -1,0 +1,21 @@
+using PixieHost.Modules.Pxl.Logical;
+
+namespace PixieHost.Modules.Pxl.Physical;
+
+/// <summary>Maps each logical node to its operator. Aggregates run in <see cref="AggregateMode.Single"/> until plans are split across nodes.</summary>
+public static class PhysicalPlanner
+{
+    public static SinkExec Plan(LogicalSink sink, long maxRowsPerTable) =>
+        new(Plan(sink.Input), sink.Name, maxRowsPerTable);
+
+    public static ExecNode Plan(LogicalPlan node) => node switch
+    {
+        LogicalSource s => new SourceExec(s.Table, s.Columns, s.StartNs, s.EndNs),
+        LogicalFilter f => new FilterExec(Plan(f.Input), f.Predicate),
+        LogicalMap m => new MapExec(Plan(m.Input), m.Exprs),
+        LogicalAggregate a => new AggregateExec(AggregateMode.Single, Plan(a.Input), a.GroupBy, a.Aggregates),
+        LogicalLimit l => new LimitExec(Plan(l.Input), l.Count),
+        LogicalSink s => Plan(s, long.MaxValue),
+        _ => throw new NotSupportedException($"No physical operator for {node.GetType().Name}."),
+    };
+}
