@@ -69,10 +69,18 @@ public static class RpcEndpointRouteBuilderExtensions
 
     /// <summary>
     /// Answers every other <c>/{service}/{method}</c> gRPC request with UNIMPLEMENTED (non-gRPC requests get 404).
-    /// Map it once per application, after the services.
+    /// Mapped once per route builder however often it is called.
     /// </summary>
-    public static IEndpointConventionBuilder MapRpcUnimplementedFallback(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapFallback("{service}/{method}", RpcServerCall.UnimplementedAsync);
+    public static void MapRpcUnimplementedFallback(this IEndpointRouteBuilder endpoints)
+    {
+        // Several services may ask for it; two identical fallbacks would make every unknown path ambiguous.
+        if (FallbackMapped.TryAdd(endpoints, new object()))
+        {
+            endpoints.MapFallback("{service}/{method}", RpcServerCall.UnimplementedAsync);
+        }
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IEndpointRouteBuilder, object> FallbackMapped = new();
 
     private static IEndpointConventionBuilder Map<TRequest, TResponse>(
         IEndpointRouteBuilder endpoints, RpcMethod<TRequest, TResponse> method, RpcMethodType expected, Func<RpcCallContext, Task> body)
