@@ -1,0 +1,76 @@
+using PixieHost.Modules.Pxl;
+using PixieHost.Modules.Rpc;
+using PixieHost.Modules.Rpc.VizierApi;
+
+namespace PixieHost.Modules.QueryBroker;
+
+/// <summary>Folds <c>ExecuteScriptResponse</c> messages into a <see cref="ClientQueryResult"/>.</summary>
+public sealed class ResultAssembler(string? script = null)
+{
+    private readonly List<ClientTable> _tables = [];
+    private readonly Dictionary<string, ClientTable> _byId = new(StringComparer.Ordinal);
+    private QueryStats? _stats;
+    private string _queryId = string.Empty;
+
+    /// <summary>Adds one response; throws for an error status or a batch of an unknown table.</summary>
+    public void Add(ExecuteScriptResponse response)
+    {
+        if (_queryId.Length == 0)
+        {
+            _queryId = response.QueryId;
+        }
+
+        if (response.Status is { Code: not 0 } status)
+        {
+            throw ToException(status);
+        }
+
+        switch (response.ResultCase)
+        {
+            case ExecuteScriptResponse.ResultOneofCase.MetaData:
+                var md = response.MetaData;
+                var table = new ClientTable(md.Id, RowBatchWireFormat.FromRelation(md.Name, md.Relation ?? new Relation()));
+                _tables.Add(table);
+                _byId[md.Id] = table;
+                break;
+            case ExecuteScriptResponse.ResultOneofCase.Data when response.Data.Batch is { } batch:
+                if (!_byId.TryGetValue(batch.TableId, out var target))
+                {
+                    throw new RpcException(StatusCode.Internal, $"Batch for table id '{batch.TableId}' arrived before its metadata.");
+                }
+
+                target.Add(RowBatchWireFormat.FromRowBatchData(target.Relation, batch), batch.Eos);
+                break;
+            case ExecuteScriptResponse.ResultOneofCase.Data when response.Data.ExecutionStats is { } s:
+                _stats = new QueryStats(s.Timing?.CompilationTimeNs ?? 0, s.Timing?.ExecutionTimeNs ?? 0, s.BytesProcessed, s.RecordsProcessed);
+                break;
+        }
+    }
+
+    public ClientQueryResult Build() => new(_queryId, _tables, _stats);
+
+    private Exception ToException(Status status)
+    {
+        foreach (var detail in status.ErrorDetails)
+        {
+            if (detail.CompilerError is { } ce)
+            {
+                var line = (int)ce.Line;
+                return new PxlCompileException(ce.Message, line, (int)ce.Column, SourceLine(line));
+            }
+        }
+
+        return new RpcException((StatusCode)status.Code, status.Message);
+    }
+
+    private string? SourceLine(int line)
+    {
+        if (script is null || line < 1)
+        {
+            return null;
+        }
+
+        var lines = script.Split('\n');
+        return line <= lines.Length ? lines[line - 1].TrimEnd('\r') : null;
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PixieHost.Modules.Pxl;
+using PixieHost.Modules.Rpc;
+using PixieHost.Modules.Rpc.Server;
+using PixieHost.Modules.TableStore;
+using Pb = PixieHost.Modules.Rpc.VizierApi;
+
+namespace PixieHost.Modules.QueryBroker;
+
+/// <summary>
+/// Pixie's public query API. <c>ExecuteScript</c> runs a script through <see cref="IQueryExecutor"/> and streams, as
+/// Pixie does: one <c>meta_data</c> per output table, then the tables' <c>data.batch</c> messages (the last one of each
+/// table with <c>eow</c> and <c>eos</c>), then <c>data.execution_stats</c>. Script errors travel in-band in
+/// <c>status</c> (compile errors: code 3 with a <c>compiler_error</c>); the gRPC status stays OK.
+/// </summary>
+public sealed partial class VizierService(IQueryExecutor executor, IOptions<VizierApiOptions> options, ILogger<VizierService> logger)
+{
+    private readonly VizierApiOptions _options = options.Value;
+
+    public async Task ExecuteScript(Pb.ExecuteScriptRequest request, IRpcStreamWriter<Pb.ExecuteScriptResponse> responses, RpcCallContext context)
+    {
+        var queryId = string.IsNullOrEmpty(request.QueryId) ? Guid.NewGuid().ToString() : request.QueryId;
+        if (string.IsNullOrWhiteSpace(request.QueryStr))
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "query_str is empty: send the PxL script to run.");
+        }
+
+        if (request.EncryptionOptions is not null)
+        {
+            throw new RpcException(StatusCode.Unimplemented, "End-to-end encryption (encryption_options) is not supported; send the request without it.");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        QueryResult result;
+        try
+        {
+            result = await executor.ExecuteAsync(ToQueryRequest(request), context.CancellationToken);
+        }
+        catch (PxlCompileException e)
+        {
+            LogCompileError(logger, queryId, e.Line, e.Column, e.Message);
+            await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = queryId, Status = CompileErrorStatus(e) });
+            return;
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not RpcException)
+        {
+            LogExecutionFailed(logger, queryId, e);
+            var status = new Pb.Status { Code = (int)StatusCode.Internal, Message = $"Script execution failed: {e.Message}" };
+            await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = queryId, Status = status });
+            return;
+        }
+
+        var ids = new string[result.Tables.Count];
+        for (var t = 0; t < ids.Length; t++)
+        {
+            var table = result.Tables[t];
+            ids[t] = Guid.NewGuid().ToString();
+            var metadata = new Pb.QueryMetadata { Name = table.Name, Id = ids[t], Relation = RowBatchWireFormat.ToRelation(table.Relation) };
+            await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = queryId, MetaData = metadata });
+        }
+
+        for (var t = 0; t < ids.Length; t++)
+        {
+            await WriteTableAsync(result.Tables[t], ids[t], queryId, responses);
+        }
+
+        await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = queryId, Data = new Pb.QueryData { ExecutionStats = ToStats(result.Stats, started) } });
+    }
+
+    /// <summary>Streams an OK status now and then every <see cref="VizierApiOptions.HealthCheckInterval"/> until the client hangs up.</summary>
+    public async Task HealthCheck(Pb.HealthCheckRequest request, IRpcStreamWriter<Pb.HealthCheckResponse> responses, RpcCallContext context)
+    {
+        while (true)
+        {
+            await responses.WriteAsync(new Pb.HealthCheckResponse { Status = new Pb.Status { Code = (int)StatusCode.OK } });
+            await Task.Delay(_options.HealthCheckInterval, context.CancellationToken);
+        }
+    }
+
+    public Task<Pb.GenerateOTelScriptResponse> GenerateOTelScript(Pb.GenerateOTelScriptRequest request, RpcCallContext context) =>
+        throw new RpcException(StatusCode.Unimplemented, "GenerateOTelScript is not implemented yet.");
+
+    private async Task WriteTableAsync(ResultTable table, string tableId, string queryId, IRpcStreamWriter<Pb.ExecuteScriptResponse> responses)
+    {
+        var lastBatch = LastNonEmpty(table.Batches);
+        if (lastBatch < 0)
+        {
+            // Pixie closes an empty table with one empty batch that carries eos.
+            var empty = new Pb.RowBatchData { TableId = tableId, NumRows = 0, Eow = true, Eos = true };
+            foreach (var c in table.Relation.Columns)
+            {
+                empty.Cols.Add(RowBatchWireFormat.ToColumn(ColumnBuilder.For(c.Type, 0).Build(), 0, 0));
+            }
+
+            await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = queryId, Data = new Pb.QueryData { Batch = empty } });
+            return;
+        }
+
+        for (var b = 0; b <= lastBatch; b++)
+        {
+            var batch = table.Batches[b];
+            var chunk = RowsPerMessage(batch);
+            for (var start = 0; start < batch.RowCount; start += chunk)
+            {
+                var count = Math.Min(chunk, batch.RowCount - start);
+                var last = b == lastBatch && start + count == batch.RowCount;
+                var data = RowBatchWireFormat.ToRowBatchData(batch, start, count, tableId, eow: last, eos: last);
+                await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = queryId, Data = new Pb.QueryData { Batch = data } });
+            }
+        }
+    }
+
+    private int RowsPerMessage(RowBatch batch)
+    {
+        var bytesPerRow = Math.Max(1, batch.ByteSize / Math.Max(1, batch.RowCount));
+        return (int)Math.Clamp(_options.MaxBatchBytes / bytesPerRow, 1, _options.MaxRowsPerBatch);
+    }
+
+    private static int LastNonEmpty(IReadOnlyList<RowBatch> batches)
+    {
+        for (var i = batches.Count - 1; i >= 0; i--)
+        {
+            if (batches[i].RowCount > 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Script arguments: the <c>arg_values</c> of every <c>exec_funcs</c> entry, merged by name.</summary>
+    internal static QueryRequest ToQueryRequest(Pb.ExecuteScriptRequest request)
+    {
+        Dictionary<string, string>? args = null;
+        foreach (var func in request.ExecFuncs)
+        {
+            foreach (var arg in func.ArgValues)
+            {
+                (args ??= new Dictionary<string, string>(StringComparer.Ordinal))[arg.Name] = arg.Value;
+            }
+        }
+
+        return new QueryRequest(request.QueryStr, args, string.IsNullOrEmpty(request.QueryName) ? null : request.QueryName);
+    }
+
+    internal static Pb.Status CompileErrorStatus(PxlCompileException e)
+    {
+        var status = new Pb.Status { Code = (int)StatusCode.InvalidArgument, Message = e.Message };
+        status.ErrorDetails.Add(new Pb.ErrorDetails
+        {
+            CompilerError = new Pb.CompilerError { Line = (ulong)Math.Max(0, e.Line), Column = (ulong)Math.Max(0, e.Column), Message = e.Message },
+        });
+        return status;
+    }
+
+    private static Pb.QueryExecutionStats ToStats(QueryStats stats, long started)
+    {
+        var executionNs = stats.ExecutionTimeNs > 0 ? stats.ExecutionTimeNs : (long)(Stopwatch.GetElapsedTime(started).TotalMilliseconds * 1_000_000);
+        return new Pb.QueryExecutionStats
+        {
+            Timing = new Pb.QueryTimingInfo { ExecutionTimeNs = executionNs, CompilationTimeNs = stats.CompilationTimeNs },
+            BytesProcessed = stats.BytesProcessed,
+            RecordsProcessed = stats.RecordsProcessed,
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Query {QueryId}: compile error at line {Line}, col {Column}: {Message}")]
+    private static partial void LogCompileError(ILogger logger, string queryId, int line, int column, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Query {QueryId}: execution failed")]
+    private static partial void LogExecutionFailed(ILogger logger, string queryId, Exception exception);
+}

@@ -1,0 +1,68 @@
+using System.IO.Pipelines;
+using Google.Protobuf;
+
+namespace PixieHost.Modules.Rpc;
+
+/// <summary>Reads length-prefixed messages from a body pipe (server request bodies and client response bodies).</summary>
+public static class GrpcMessageReader
+{
+    /// <summary>
+    /// The next message, or null at a clean end of stream. Throws <see cref="RpcException"/> for a compressed
+    /// message (no compression is negotiated), a message over <paramref name="maxMessageSize"/>, or a stream that ends
+    /// inside a message.
+    /// </summary>
+    public static async ValueTask<T?> ReadAsync<T>(PipeReader reader, MessageParser<T> parser, int maxMessageSize, CancellationToken cancellationToken)
+        where T : class, IMessage<T>
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (GrpcFraming.TryReadHeader(buffer, out var compressed, out var length))
+            {
+                if (compressed)
+                {
+                    reader.AdvanceTo(buffer.Start);
+                    throw new RpcException(StatusCode.Internal, "Compressed message received but no grpc-encoding was negotiated.");
+                }
+
+                if (length > maxMessageSize)
+                {
+                    reader.AdvanceTo(buffer.Start);
+                    throw new RpcException(StatusCode.ResourceExhausted, $"Received message larger than max ({length} vs. {maxMessageSize}).");
+                }
+
+                if (GrpcFraming.TryReadMessage(buffer, out var payload, out var end))
+                {
+                    T message;
+                    try
+                    {
+                        message = parser.ParseFrom(payload);
+                    }
+                    catch (InvalidProtocolBufferException e)
+                    {
+                        reader.AdvanceTo(end);
+                        throw new RpcException(StatusCode.Internal, $"Could not parse {typeof(T).Name}: {e.Message}");
+                    }
+
+                    reader.AdvanceTo(end);
+                    return message;
+                }
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                var leftover = buffer.Length;
+                reader.AdvanceTo(buffer.End);
+                if (leftover == 0)
+                {
+                    return null;
+                }
+
+                throw new RpcException(StatusCode.Internal, $"Stream ended inside a message ({leftover} bytes left).");
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+}
