@@ -4,8 +4,10 @@ using PixieHost.Modules.TableStore;
 namespace PixieHost.Modules.Pem.SocketTracer;
 
 /// <summary>Cumulative counters of the connections of one (upid, remote address, remote port, role).</summary>
-internal sealed class ConnStatsEntry(UInt128 upid, byte[] remoteAddrUtf8, int remotePort, TraceRole role, ushort family)
+internal sealed class ConnStatsEntry(UInt128 upid, byte[] remoteAddrUtf8, int remotePort, TraceRole role, ushort family, (UInt128, UInt128, int, TraceRole) key)
 {
+    public (UInt128, UInt128, int, TraceRole) Key { get; } = key;
+
     public UInt128 Upid { get; } = upid;
 
     public byte[] RemoteAddrUtf8 { get; } = remoteAddrUtf8;
@@ -40,7 +42,7 @@ internal sealed class ConnStatsTable
         var key = (tracker.Upid.Value, tracker.RemoteAddrKey, tracker.RemotePort, tracker.Role);
         if (!_entries.TryGetValue(key, out var entry))
         {
-            entry = new ConnStatsEntry(tracker.Upid.Value, tracker.RemoteAddrUtf8, tracker.RemotePort, tracker.Role, tracker.AddressFamily);
+            entry = new ConnStatsEntry(tracker.Upid.Value, tracker.RemoteAddrUtf8, tracker.RemotePort, tracker.Role, tracker.AddressFamily, key);
             _entries[key] = entry;
         }
 
@@ -70,6 +72,11 @@ internal sealed class ConnStatsTable
             }
 
             tracker.StatsEntry = null;
+            if (e.ConnOpen == 0 && _entries.TryGetValue(e.Key, out var current) && ReferenceEquals(current, e))
+            {
+                // Only this tracker had been counted under the old key: nothing of it remains to report.
+                _entries.Remove(e.Key);
+            }
         }
     }
 
