@@ -1,0 +1,342 @@
+using System.Buffers;
+using System.Text;
+
+namespace PixieHost.Modules.Pem.Protocols.Http;
+
+/// <summary>
+/// HTTP/1.x parsing over spans. Every method returns <see cref="OperationStatus.NeedMoreData"/> when the bytes
+/// end too early, <see cref="OperationStatus.InvalidData"/> on malformed input (never an exception) and
+/// <see cref="OperationStatus.Done"/> with the bytes it consumed.
+/// </summary>
+public static partial class HttpParser
+{
+    /// <summary>Largest start line plus headers accepted (Pixie caps headers at 8 KiB).</summary>
+    public const int MaxHeadBytes = 8192;
+
+    private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
+
+    private static ReadOnlySpan<byte> HeadEnd => "\r\n\r\n"u8;
+
+    private static ReadOnlySpan<byte> HttpVersionPrefix => "HTTP/1."u8;
+
+    private static readonly SearchValues<byte> RequestStartBytes = SearchValues.Create("GHPDCOT"u8);
+
+    /// <summary>
+    /// Parses a start line and headers at the start of <paramref name="buffer"/> into <paramref name="frame"/>
+    /// (reset first). Garbage is reported as soon as the first bytes cannot begin a message.
+    /// </summary>
+    public static OperationStatus ParseHead(ReadOnlySpan<byte> buffer, HttpMessageKind kind, HttpFrame frame, out int consumed)
+    {
+        consumed = 0;
+        var lineEnd = buffer.IndexOf(Crlf);
+        if (!StartLineMayBeValid(lineEnd < 0 ? buffer : buffer[..lineEnd], kind, lineEnd >= 0))
+        {
+            return OperationStatus.InvalidData;
+        }
+
+        var end = lineEnd < 0 ? -1 : buffer[lineEnd..].IndexOf(HeadEnd);
+        if (end < 0)
+        {
+            return buffer.Length >= MaxHeadBytes ? OperationStatus.InvalidData : OperationStatus.NeedMoreData;
+        }
+
+        end += lineEnd;
+        var headLength = end + HeadEnd.Length;
+        if (headLength > MaxHeadBytes)
+        {
+            return OperationStatus.InvalidData;
+        }
+
+        frame.Reset();
+        frame.Kind = kind;
+        frame.CopyHead(buffer[..headLength]);
+        var head = frame.Head.AsSpan(0, headLength);
+        var startLineOk = kind == HttpMessageKind.Request
+            ? ParseRequestLine(head[..lineEnd], frame)
+            : ParseStatusLine(head[..lineEnd], frame);
+        if (!startLineOk)
+        {
+            return OperationStatus.InvalidData;
+        }
+
+        var pos = lineEnd + Crlf.Length;
+        while (pos < end + Crlf.Length)
+        {
+            var len = head[pos..].IndexOf(Crlf);
+            if (!ParseHeaderLine(head.Slice(pos, len), pos, frame))
+            {
+                return OperationStatus.InvalidData;
+            }
+
+            pos += len + Crlf.Length;
+        }
+
+        consumed = headLength;
+        return OperationStatus.Done;
+    }
+
+    /// <summary>
+    /// Index of the first place in <paramref name="buffer"/> where a message of <paramref name="kind"/> may start
+    /// (a complete valid start line, or a prefix of one at the end of the buffer); -1 when there is none.
+    /// </summary>
+    public static int FindMessageStart(ReadOnlySpan<byte> buffer, HttpMessageKind kind)
+    {
+        var from = 0;
+        while (from < buffer.Length)
+        {
+            var rel = kind == HttpMessageKind.Request
+                ? buffer[from..].IndexOfAny(RequestStartBytes)
+                : buffer[from..].IndexOf((byte)'H');
+            if (rel < 0)
+            {
+                return -1;
+            }
+
+            var i = from + rel;
+            var rest = buffer[i..];
+            var lineEnd = rest.IndexOf(Crlf);
+            if (lineEnd < 0 && rest.Length > MaxHeadBytes)
+            {
+                lineEnd = MaxHeadBytes;
+            }
+
+            if (StartLineMayBeValid(lineEnd < 0 ? rest : rest[..lineEnd], kind, lineEnd >= 0))
+            {
+                return i;
+            }
+
+            from = i + 1;
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Whether the first complete start line in <paramref name="buffer"/> is a request or a response (garbage
+    /// before it is ignored); false when the bytes hold no complete start line yet.
+    /// </summary>
+    public static bool TryClassify(ReadOnlySpan<byte> buffer, out HttpMessageKind kind)
+    {
+        var req = CompleteStart(buffer, HttpMessageKind.Request);
+        var resp = CompleteStart(buffer, HttpMessageKind.Response);
+        kind = resp >= 0 && (req < 0 || resp < req) ? HttpMessageKind.Response : HttpMessageKind.Request;
+        return req >= 0 || resp >= 0;
+    }
+
+    private static int CompleteStart(ReadOnlySpan<byte> buffer, HttpMessageKind kind)
+    {
+        var i = FindMessageStart(buffer, kind);
+        return i >= 0 && buffer[i..].IndexOf(Crlf) >= 0 ? i : -1;
+    }
+
+    /// <summary>Method names Pixie's protocol inference accepts.</summary>
+    private static bool IsKnownMethod(ReadOnlySpan<byte> m) =>
+        m.SequenceEqual("GET"u8) || m.SequenceEqual("POST"u8) || m.SequenceEqual("PUT"u8) || m.SequenceEqual("DELETE"u8)
+        || m.SequenceEqual("HEAD"u8) || m.SequenceEqual("OPTIONS"u8) || m.SequenceEqual("PATCH"u8)
+        || m.SequenceEqual("CONNECT"u8) || m.SequenceEqual("TRACE"u8);
+
+    private static bool IsKnownMethodPrefix(ReadOnlySpan<byte> p) =>
+        "GET"u8.StartsWith(p) || "POST"u8.StartsWith(p) || "PUT"u8.StartsWith(p) || "DELETE"u8.StartsWith(p)
+        || "HEAD"u8.StartsWith(p) || "OPTIONS"u8.StartsWith(p) || "PATCH"u8.StartsWith(p)
+        || "CONNECT"u8.StartsWith(p) || "TRACE"u8.StartsWith(p);
+
+    /// <summary>Cheap check of a start line, or of its prefix when <paramref name="complete"/> is false.</summary>
+    private static bool StartLineMayBeValid(ReadOnlySpan<byte> line, HttpMessageKind kind, bool complete)
+    {
+        if (kind == HttpMessageKind.Response)
+        {
+            if (line.Length < HttpVersionPrefix.Length)
+            {
+                return !complete && HttpVersionPrefix.StartsWith(line);
+            }
+
+            if (!line.StartsWith(HttpVersionPrefix))
+            {
+                return false;
+            }
+
+            return !complete || TryParseStatusLine(line, out _, out _, out _);
+        }
+
+        var sp = line.IndexOf((byte)' ');
+        if (sp < 0)
+        {
+            return !complete && line.Length < 8 && IsKnownMethodPrefix(line);
+        }
+
+        if (!IsKnownMethod(line[..sp]))
+        {
+            return false;
+        }
+
+        return !complete || TryParseRequestLine(line, out _, out _, out _);
+    }
+
+    private static bool ParseRequestLine(ReadOnlySpan<byte> line, HttpFrame frame)
+    {
+        if (!TryParseRequestLine(line, out var methodLength, out var pathLength, out var minor))
+        {
+            return false;
+        }
+
+        frame.MethodRange = (0, methodLength);
+        frame.PathRange = (methodLength + 1, pathLength);
+        frame.MinorVersion = minor;
+        frame.IsHeadRequest = line[..methodLength].SequenceEqual("HEAD"u8);
+        return true;
+    }
+
+    private static bool TryParseRequestLine(ReadOnlySpan<byte> line, out int methodLength, out int pathLength, out int minor)
+    {
+        methodLength = line.IndexOf((byte)' ');
+        pathLength = 0;
+        minor = 0;
+        if (methodLength <= 0 || !IsKnownMethod(line[..methodLength]))
+        {
+            return false;
+        }
+
+        var rest = line[(methodLength + 1)..];
+        pathLength = rest.IndexOf((byte)' ');
+        if (pathLength <= 0 || rest[..pathLength].IndexOfAnyInRange((byte)0, (byte)0x1f) >= 0)
+        {
+            return false;
+        }
+
+        var version = rest[(pathLength + 1)..];
+        return version.Length == 8 && version.StartsWith(HttpVersionPrefix) && TryDigit(version[7], out minor);
+    }
+
+    private static bool ParseStatusLine(ReadOnlySpan<byte> line, HttpFrame frame)
+    {
+        if (!TryParseStatusLine(line, out var minor, out var status, out var messageStart))
+        {
+            return false;
+        }
+
+        frame.MinorVersion = minor;
+        frame.Status = status;
+        frame.MessageRange = (messageStart, line.Length - messageStart);
+        return true;
+    }
+
+    private static bool TryParseStatusLine(ReadOnlySpan<byte> line, out int minor, out int status, out int messageStart)
+    {
+        // "HTTP/1.1 200 OK"; the reason phrase may be empty ("HTTP/1.1 200" or "HTTP/1.1 200 ").
+        status = 0;
+        messageStart = line.Length;
+        if (line.Length < 12 || !TryDigit(line[7], out minor) || line[8] != (byte)' ')
+        {
+            minor = 0;
+            return false;
+        }
+
+        for (var i = 9; i < 12; i++)
+        {
+            if (!TryDigit(line[i], out var d))
+            {
+                return false;
+            }
+
+            status = (status * 10) + d;
+        }
+
+        if (line.Length > 12)
+        {
+            if (line[12] != (byte)' ')
+            {
+                return false;
+            }
+
+            messageStart = 13;
+        }
+
+        return status >= 100;
+    }
+
+    private static bool ParseHeaderLine(ReadOnlySpan<byte> line, int lineStart, HttpFrame frame)
+    {
+        var colon = line.IndexOf((byte)':');
+        if (colon <= 0 || line[0] == (byte)' ' || line[0] == (byte)'\t' || line[..colon].IndexOfAny((byte)' ', (byte)'\t') >= 0)
+        {
+            return false;
+        }
+
+        var value = line[(colon + 1)..];
+        var lead = value.Length - value.TrimStart(" \t"u8).Length;
+        value = value.Trim(" \t"u8);
+        frame.AddHeader(lineStart, colon, lineStart + colon + 1 + lead, value.Length);
+        return NoteFramingHeader(line[..colon], value, frame);
+    }
+
+    /// <summary>Records the headers that decide framing and content type; false for an unusable Content-Length.</summary>
+    private static bool NoteFramingHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, HttpFrame frame)
+    {
+        switch (name.Length)
+        {
+            case 14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8):
+                if (!TryParseLength(value, out var length) || (frame.ContentLength >= 0 && frame.ContentLength != length))
+                {
+                    return false;
+                }
+
+                frame.ContentLength = length;
+                break;
+            case 17 when Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8):
+                frame.IsChunked |= ContainsIgnoreCase(value, "chunked"u8);
+                break;
+            case 10 when Ascii.EqualsIgnoreCase(name, "Connection"u8):
+                frame.ConnectionClose |= ContainsIgnoreCase(value, "close"u8);
+                break;
+            case 12 when Ascii.EqualsIgnoreCase(name, "Content-Type"u8):
+                frame.ContentTypeIsJson |= ContainsIgnoreCase(value, "json"u8);
+                frame.ContentTypeIsText |= ContainsIgnoreCase(value, "json"u8) || ContainsIgnoreCase(value, "text"u8);
+                break;
+        }
+
+        return true;
+    }
+
+    private static bool ContainsIgnoreCase(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> lowerNeedle)
+    {
+        for (var i = 0; i + lowerNeedle.Length <= haystack.Length; i++)
+        {
+            if (Ascii.EqualsIgnoreCase(haystack.Slice(i, lowerNeedle.Length), lowerNeedle))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TryParseLength(ReadOnlySpan<byte> value, out long length)
+    {
+        length = 0;
+        if (value.IsEmpty || value.Length > 18)
+        {
+            return false;
+        }
+
+        foreach (var b in value)
+        {
+            if (!TryDigit(b, out var d))
+            {
+                return false;
+            }
+
+            length = (length * 10) + d;
+        }
+
+        return true;
+    }
+
+    private static bool TryDigit(byte b, out int digit)
+    {
+        digit = b - '0';
+        return (uint)digit <= 9;
+    }
+
+    /// <summary>Debug text of a span for test messages.</summary>
+    internal static string Show(ReadOnlySpan<byte> s) => Encoding.UTF8.GetString(s);
+}

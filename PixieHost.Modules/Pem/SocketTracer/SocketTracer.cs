@@ -1,0 +1,242 @@
+using PixieHost.Modules.Pem.Ebpf;
+using PixieHost.Modules.Pem.Protocols.Http;
+using Store = PixieHost.Modules.TableStore.TableStore;
+
+namespace PixieHost.Modules.Pem.SocketTracer;
+
+/// <summary>
+/// The user-space half of the socket tracer: turns socket events into http_events and conn_stats rows.
+/// <see cref="OnControl"/> and <see cref="OnData"/> update connection trackers (payload bytes are copied: the
+/// ring memory is reused after the call); <see cref="OnBatchEnd"/> parses and stitches the trackers that got
+/// data and builds rows; <see cref="Flush"/> (Pixie: every 1 s) appends them to the table store and expires
+/// idle state; <see cref="FlushConnStats"/> (Pixie: every 10 s) writes the conn_stats counters.
+/// All members may be called from any thread; events are expected from one reader thread.
+/// </summary>
+public sealed partial class SocketTracer : ISocketEventSink, IDisposable
+{
+    private readonly object _gate = new();
+    private readonly SocketTracerOptions _options;
+    private readonly Store _store;
+    private readonly ITracerEnvironment _env;
+    private readonly Dictionary<ConnId, ConnTracker> _trackers = [];
+    private readonly Dictionary<uint, (ulong Ticks, long ReadAtNs)> _startTimes = [];
+    private readonly HttpFramePool _pool = new();
+    private readonly HttpStats _http = new();
+    private readonly HttpEventsWriter _writer;
+    private readonly ConnStatsTable _connStats = new();
+    private List<ConnTracker> _dirty = [];
+    private List<ConnTracker> _nextDirty = [];
+    private long _realtimeOffsetNs;
+    private long _offsetMeasuredAtNs;
+    private Counters _c;
+
+    public SocketTracer(SocketTracerOptions options, Store store, ITracerEnvironment? environment = null)
+    {
+        _options = options;
+        _store = store;
+        _env = environment ?? new LinuxTracerEnvironment();
+        _writer = new HttpEventsWriter(options.MaxBodyBytes, options.MaxStringBytes);
+        _realtimeOffsetNs = _env.RealtimeOffsetNs();
+        _offsetMeasuredAtNs = _env.MonotonicNowNs();
+    }
+
+    /// <summary>Connections tracked now (open, or closed and lingering).</summary>
+    public int TrackerCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _trackers.Count;
+            }
+        }
+    }
+
+    public void OnControl(in SocketControlEvent ev)
+    {
+        lock (_gate)
+        {
+            _c.ControlEvents++;
+            if (ev.Hdr.Type == SocketEventType.Open)
+            {
+                Open(ev);
+            }
+            else if (ev.Hdr.Type == SocketEventType.Close)
+            {
+                Close(ev);
+            }
+        }
+    }
+
+    public void OnData(in SocketDataEvent ev, ReadOnlySpan<byte> payload)
+    {
+        lock (_gate)
+        {
+            _c.DataEvents++;
+            _c.BytesSeen += ev.MsgSize;
+            _c.BytesCopied += ev.DataSize;
+            if (!_trackers.TryGetValue(ev.Hdr.Conn, out var t))
+            {
+                _c.DataWithoutOpen++;
+                t = Create(ev.Hdr.Conn, ev.Hdr.Role, ev.Hdr.TsNs);
+            }
+
+            AddData(t, ev, payload);
+        }
+    }
+
+    public void OnBatchEnd()
+    {
+        lock (_gate)
+        {
+            foreach (var t in _dirty)
+            {
+                t.Dirty = false;
+                Process(t);
+                if (t.HoleWaiting && !t.Dirty)
+                {
+                    t.Dirty = true;
+                    _nextDirty.Add(t);
+                }
+            }
+
+            _dirty.Clear();
+            (_dirty, _nextDirty) = (_nextDirty, _dirty);
+        }
+    }
+
+    /// <summary>
+    /// Appends the http_events rows built since the last call to the table store, expires idle connections and
+    /// stale messages, and refreshes the clock offset when due. Returns the rows appended.
+    /// </summary>
+    public int Flush()
+    {
+        Modules.TableStore.RowBatch? batch;
+        lock (_gate)
+        {
+            Housekeep(_env.MonotonicNowNs());
+            batch = _writer.TakeBatch();
+            _c.RecordsFlushed += batch?.RowCount ?? 0;
+        }
+
+        if (batch is null)
+        {
+            return 0;
+        }
+
+        _store.GetOrAdd(PemSchemas.HttpEvents).Append(batch);
+        return batch.RowCount;
+    }
+
+    /// <summary>Writes one conn_stats row per (upid, remote address, remote port, role); returns the rows written.</summary>
+    public int FlushConnStats()
+    {
+        var b = new Modules.TableStore.RowBatchBuilder(PemSchemas.ConnStats);
+        lock (_gate)
+        {
+            _connStats.WriteRows(b, _env.MonotonicNowNs() + _realtimeOffsetNs);
+            _c.ConnStatsRows += b.RowCount;
+        }
+
+        if (b.RowCount > 0)
+        {
+            _store.GetOrAdd(PemSchemas.ConnStats).Append(b.Build());
+        }
+
+        return b.RowCount;
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var t in _trackers.Values)
+            {
+                t.Dispose();
+            }
+
+            _trackers.Clear();
+        }
+    }
+
+    /// <summary>Counters since start (see <see cref="SocketTracerStats"/>).</summary>
+    public SocketTracerStats GetStats()
+    {
+        lock (_gate)
+        {
+            long dropped = _c.RetiredBytesDropped, gaps = _c.RetiredGaps, gapBytes = _c.RetiredGapBytes, stale = _c.RetiredStale, buffered = 0;
+            foreach (var t in _trackers.Values)
+            {
+                foreach (var s in (ReadOnlySpan<DataStream>)[t.Send, t.Recv])
+                {
+                    dropped += s.BytesDropped;
+                    gaps += s.GapCount;
+                    gapBytes += s.GapBytes;
+                    stale += s.StaleEvents;
+                    buffered += s.BufferedBytes;
+                }
+            }
+
+            return new SocketTracerStats
+            {
+                ControlEvents = _c.ControlEvents,
+                DataEvents = _c.DataEvents,
+                DataWithoutOpen = _c.DataWithoutOpen,
+                BytesSeen = _c.BytesSeen,
+                BytesCopied = _c.BytesCopied,
+                BytesDropped = dropped,
+                Gaps = gaps,
+                GapBytes = gapBytes,
+                StaleEvents = stale,
+                FramesParsed = _http.FramesParsed,
+                ParseErrors = _http.ParseErrors,
+                Resyncs = _http.Resyncs,
+                BytesSkipped = _http.BytesSkipped,
+                IncompleteFrames = _http.IncompleteFrames,
+                InformationalResponses = _http.InformationalResponses,
+                UnmatchedResponses = _http.UnmatchedResponses,
+                ExpiredRequests = _http.ExpiredRequests,
+                UnansweredRequests = _http.UnansweredRequests,
+                RecordsEmitted = _http.RecordsEmitted,
+                RecordsFlushed = _c.RecordsFlushed,
+                ConnStatsRowsWritten = _c.ConnStatsRows,
+                RolesInferred = _c.RolesInferred,
+                ParsingDisabled = _c.ParsingDisabled,
+                ActiveTrackers = _trackers.Count,
+                TrackersCreated = _c.TrackersCreated,
+                TrackersClosed = _c.TrackersClosed,
+                TrackersExpired = _c.TrackersExpired,
+                BufferedBytes = buffered,
+            };
+        }
+    }
+
+    /// <summary>The tracker of <paramref name="id"/>, for tests and diagnostics.</summary>
+    public ConnTracker? FindTracker(ConnId id)
+    {
+        lock (_gate)
+        {
+            return _trackers.GetValueOrDefault(id);
+        }
+    }
+
+    private struct Counters
+    {
+        public long ControlEvents;
+        public long DataEvents;
+        public long DataWithoutOpen;
+        public long BytesSeen;
+        public long BytesCopied;
+        public long RecordsFlushed;
+        public long ConnStatsRows;
+        public long RolesInferred;
+        public long ParsingDisabled;
+        public long TrackersCreated;
+        public long TrackersClosed;
+        public long TrackersExpired;
+        public long RetiredBytesDropped;
+        public long RetiredGaps;
+        public long RetiredGapBytes;
+        public long RetiredStale;
+    }
+}
