@@ -2,6 +2,7 @@ using System.CommandLine;
 using PixieHost.Cli;
 using PixieHost.Modules.Hosting;
 using PixieHost.Modules.Pem;
+using PixieHost.Modules.QueryBroker;
 
 namespace PixieHost;
 
@@ -27,6 +28,9 @@ public static class Program
         var root = new RootCommand("pixie: eBPF auto-telemetry. Hosts a node's collector and query API, and runs PxL scripts against it.")
         {
             ServeCommand.Create(Roles),
+            RunCommand.Create(scriptArgs),
+            ExplainCommand.Create(scriptArgs),
+            ScriptsCommand.Create(),
         };
         return root.Parse(own).InvokeAsync();
     }
@@ -39,5 +43,5 @@ public static class ModuleCatalog
 
     public static readonly PixieModule Pem = new("pem", b => b.AddPem());
 
-    public static readonly PixieModule QueryBroker = new("query-broker", b => { });
+    public static readonly PixieModule QueryBroker = new("query-broker", b => b.AddQueryBroker(), app => app.MapQueryBroker());
 }

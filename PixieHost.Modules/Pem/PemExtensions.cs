@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PixieHost.Modules.Hosting;
 using PixieHost.Modules.Pem.ProcessStats;
+using PixieHost.Modules.Pem.SocketTracer;
 using PixieHost.Modules.TableStore;
 
 namespace PixieHost.Modules.Pem;
@@ -32,7 +33,11 @@ public static class PemExtensions
     public static WebApplicationBuilder AddPem(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<PemOptions>().BindConfiguration(PemOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SocketTracerOptions>().BindConfiguration(SocketTracerOptions.Section).ValidateOnStart();
         builder.Services.AddHostedService<ProcessStatsService>();
+        builder.Services.AddSingleton<SocketTracerService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SocketTracerService>());
+        builder.Services.AddSingleton<IStatusSource>(sp => sp.GetRequiredService<SocketTracerService>());
         return builder;
     }
 }

@@ -8,7 +8,7 @@ public sealed class PemOptions
     public const string Section = "Pem";
 
     /// <summary>Trace sockets with eBPF (needs root, BTF and tracefs). Default true; the /proc collectors run either way.</summary>
-    public bool SocketTracer { get; set; } = true;
+    public bool EnableSocketTracer { get; set; } = true;
 
     /// <summary>How often process_stats samples /proc, in milliseconds. Pixie: 1000.</summary>
     [Range(50, 3_600_000)]

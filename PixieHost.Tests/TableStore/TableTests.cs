@@ -3,7 +3,7 @@ using NUnit.Framework;
 using PixieHost.Modules.Pem;
 using PixieHost.Modules.TableStore;
 
-namespace PixieHost.Tests.TableStore;
+namespace PixieHost.Tests.TableStoreTests;
 
 [TestFixture]
 public class TableTests

@@ -136,7 +136,7 @@ def main():
                 pixie = None
                 pids = list(nginx_pids)
                 if variant == "traced":
-                    pixie = subprocess.Popen(pixie_cmd + ["serve", "--set", f"QueryBroker:ListenAddress={qaddr}",
+                    pixie = subprocess.Popen(pixie_cmd + ["serve", "--set", f"QueryBroker:Api:Address={qaddr}",
                                                           "--set", f"Hosting:StatusAddress={saddr}"],
                                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                     line = ""

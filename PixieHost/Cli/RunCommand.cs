@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Net.Http;
+using PixieHost.Modules.Pxl;
+using PixieHost.Modules.QueryBroker;
+using PixieHost.Modules.Rpc;
+
+namespace PixieHost.Cli;
+
+/// <summary>`pixie run px/NAME | -f FILE [--addr host:port] [-o table|json|csv] [-- --arg value ...]`.</summary>
+public static class RunCommand
+{
+    public const string DefaultAddress = "127.0.0.1:50300";
+
+    public static Command Create(IReadOnlyList<string> scriptArgs)
+    {
+        var name = new Argument<string?>("script") { Description = "Library script, e.g. px/http_data (see `pixie scripts list`).", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Option<string?>("--file", "-f") { Description = "Run the PxL script in this file instead." };
+        var addr = new Option<string>("--addr", "-a") { Description = "Query API of a running pixie (host:port).", DefaultValueFactory = _ => DefaultAddress };
+        var output = new Option<string>("--output", "-o") { Description = "Output format: table, json (one object per row per line, table name under _table) or csv.", DefaultValueFactory = _ => "table" };
+        output.AcceptOnlyFromAmong("table", "json", "csv");
+        var cmd = new Command("run", "Run a PxL script on a running pixie and print its tables. Script arguments go after --, e.g. -- --start_time=-10m.")
+        {
+            name, file, addr, output,
+        };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            if (!ScriptSource.TryResolve(parse.GetValue(name), parse.GetValue(file), out var source, out var error))
+            {
+                await Console.Error.WriteLineAsync($"pixie run: {error}").ConfigureAwait(false);
+                return 2;
+            }
+
+            Dictionary<string, string> args;
+            try
+            {
+                args = ScriptSource.ParseArgs(scriptArgs);
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync($"pixie run: {ex.Message}").ConfigureAwait(false);
+                return 2;
+            }
+
+            ResultPrinter.TryParseFormat(parse.GetValue(output), out var format);
+            var address = parse.GetValue(addr)!;
+            try
+            {
+                using var client = new VizierClient(new Uri($"http://{address}"));
+                var result = await client.RunScriptAsync(source.Pxl, args, source.Name, cancellationToken: ct).ConfigureAwait(false);
+                ResultPrinter.Print(result, format, Console.Out);
+                return 0;
+            }
+            catch (PxlCompileException ex)
+            {
+                ResultPrinter.PrintError(ex, Console.Error, source.Pxl);
+                return 1;
+            }
+            catch (RpcException ex) when (ex.Status == StatusCode.Unavailable)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"pixie run: cannot reach a pixie query API at {address} ({ex.Detail}). Is `pixie serve` running? Start it, or pass --addr host:port.").ConfigureAwait(false);
+                return 1;
+            }
+            catch (RpcException ex)
+            {
+                ResultPrinter.PrintError(ex, Console.Error, source.Pxl);
+                return 1;
+            }
+        });
+        return cmd;
+    }
+}
