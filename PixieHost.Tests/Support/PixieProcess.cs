@@ -25,7 +25,7 @@ public sealed class PixieProcess : IDisposable
 
     public static string PixieDll => Path.Combine(AppContext.BaseDirectory, "pixie.dll");
 
-    public static PixieProcess Start(params string[] extra)
+    public static PixieProcess Start(bool waitForTracer, params string[] extra)
     {
         var q = $"127.0.0.1:{ChildProcess.FreePort()}";
         var s = $"127.0.0.1:{ChildProcess.FreePort()}";
@@ -34,6 +34,10 @@ public sealed class PixieProcess : IDisposable
         try
         {
             p.WaitFor("Press Ctrl+C", TimeSpan.FromSeconds(60));
+            if (waitForTracer)
+            {
+                p.WaitFor("socket tracer attached", TimeSpan.FromSeconds(60));
+            }
         }
         catch
         {
