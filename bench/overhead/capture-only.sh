@@ -44,7 +44,7 @@ measure() {
 
 for i in $(seq "$runs"); do
 	base=$(measure)
-	"$work/drain" $((secs + 1)) > "$work/drain.out" 2> "$work/drain.err" &
+	"$work/drain" 3600 > "$work/drain.out" 2> "$work/drain.err" &
 	drain_pid=$!
 	until grep -q attached "$work/drain.err" 2>/dev/null; do sleep 0.05; done
 	drain_before=$(ticks $drain_pid)
@@ -54,6 +54,7 @@ for i in $(seq "$runs"); do
 	progs=$(bpftool prog show | awk '/name px_sys_/ {name = $4; for (i = 1; i <= NF; i++) {if ($i == "run_time_ns") t = $(i+1); if ($i == "run_cnt") c = $(i+1)}; if (c) printf "%s %.0f ns x %d; ", name, t / c, c}')
 	sysctl -qw kernel.bpf_stats_enabled=0
 	drain_cpu=$(( $(ticks $drain_pid) - drain_before ))
+	kill -INT $drain_pid
 	wait $drain_pid
 	echo "run $i: baseline $base | traced $traced + drain $((drain_cpu * 10)) ms CPU | $(cat "$work/drain.out") | $progs"
 done

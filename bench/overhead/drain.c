@@ -1,14 +1,22 @@
 // Trivial consumer for the overhead bench: load + attach the socket tracer, drain every 10 ms, print stats.
-// Usage: drain SECONDS [max_copy]
+// Usage: drain SECONDS [max_copy]; SIGINT/SIGTERM stop it early (stats are still printed).
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <signal.h>
 #include "pxbpf.h"
 #include "socket_trace.h"
 
 static unsigned long long records, data_events;
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static int count(void *ctx, const void *data, unsigned long size)
 {
@@ -37,6 +45,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "attach: %s\n%s\n", strerror(-rc), err);
 		return 1;
 	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	fprintf(stderr, "attached\n");
 	struct timespec start, now;
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -46,7 +56,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-	} while (now.tv_sec - start.tv_sec < seconds);
+	} while (!stop && now.tv_sec - start.tv_sec < seconds);
 	struct pxbpf_stats st;
 	pxbpf_stats(px, &st);
 	printf("records=%llu data=%llu events=%llu drops=%llu bytes=%llu\n", records, data_events,

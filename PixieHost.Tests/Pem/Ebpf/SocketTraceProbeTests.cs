@@ -171,6 +171,40 @@ public sealed class SocketTraceProbeTests
     }
 
     [Test]
+    public void Poll_Ipv6Connection_ReportsIpv6AddressesAndData()
+    {
+        if (!Socket.OSSupportsIPv6)
+        {
+            Assert.Ignore("no IPv6 on this machine");
+        }
+
+        using var probe = OpenAttached(agentTgid: 0);
+        var sink = new RecordingSink();
+        var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        int clientFd;
+        using (var client = new TcpClient(AddressFamily.InterNetworkV6))
+        {
+            client.Connect((IPEndPoint)listener.LocalEndpoint);
+            using var server = listener.AcceptTcpClient();
+            clientFd = (int)client.Client.SafeHandle.DangerousGetHandle();
+            byte[] request = "GET /v6 HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray();
+            client.GetStream().Write(request);
+            server.GetStream().ReadExactly(new byte[request.Length]);
+        }
+
+        listener.Stop();
+        PollUntil(probe, sink, () => sink.Closes(OwnPid).Any(c => c.Hdr.Conn.Fd == clientFd && c.Remote.Family == 10));
+
+        var open = sink.Opens(OwnPid).Last(c => c.Hdr.Conn.Fd == clientFd && c.Hdr.Role == TraceRole.Client);
+        open.Remote.Family.Should().Be(10);
+        open.Remote.AddressString().Should().Be("::1");
+        open.Remote.Port.Should().Be((ushort)port);
+        sink.DataOf(open.Hdr.Conn).Should().ContainSingle().Which.Text.Should().StartWith("GET /v6 ");
+    }
+
+    [Test]
     public void Open_AgentTgidIsOwnProcess_OwnTrafficIsNotTraced()
     {
         using var probe = OpenAttached(agentTgid: OwnPid);
