@@ -2,8 +2,8 @@
 /* Socket tracer on the two raw syscall tracepoints (tp_btf/sys_enter, tp_btf/sys_exit).
  *
  * Why raw tracepoints: this kernel has no kprobes and no fentry; the per-syscall tracepoints
- * (syscalls/sys_enter_read, ...) work too, but need tracefs and cost more per request
- * (66k vs 72k req/s on the nginx loopback bench). One program per direction filters by syscall number.
+ * (syscalls/sys_enter_read, ...) work too, but need tracefs and cost more per request (see
+ * bench/overhead/README.md). One program per direction filters by syscall number first.
  *
  * Flow: enter stashes the arguments per thread; exit reads the return value, resolves the fd to a TCP
  * socket (task -> files -> fdtable -> file -> socket -> sock, so sockets opened before attach are seen),
@@ -44,7 +44,6 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define MAX_IOV 16            /* iovecs copied per readv/writev/sendmsg/recvmsg */
 #define MAX_INFER_TRIES 16    /* chunks looked at before a connection is declared not HTTP */
-#define INFER_GAVE_UP 0xffff  /* infer_tries value once inference stopped */
 
 /* Set by user space before load. */
 const volatile __u32 agent_tgid = 0;          /* this process is not traced; 0 traces everything */
@@ -400,22 +399,25 @@ static __always_inline void on_close_enter(__s32 fd)
 	bpf_map_delete_elem(&conns, &key);
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(px_sys_enter, struct pt_regs *regs, long nr)
+static __always_inline bool traced_call(__u64 nr)
 {
 	switch (nr) {
 	case NR_READ: case NR_WRITE: case NR_READV: case NR_WRITEV: case NR_SENDTO: case NR_RECVFROM:
-	case NR_SENDMSG: case NR_RECVMSG: case NR_CONNECT: case NR_ACCEPT: case NR_ACCEPT4: case NR_CLOSE:
-		break;
+	case NR_SENDMSG: case NR_RECVMSG: case NR_CONNECT: case NR_ACCEPT: case NR_ACCEPT4:
+		return true;
 	default:
-		return 0;
+		return false;
 	}
+}
+
+/* Syscall entry: a0..a3 are the syscall arguments. */
+static __always_inline int on_enter(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+{
 	__u64 id = bpf_get_current_pid_tgid();
 	if (agent_tgid && (id >> 32) == agent_tgid)
 		return 0;
-
 	if (nr == NR_CLOSE) {
-		on_close_enter((__s32)regs->di);
+		on_close_enter((__s32)a0);
 		return 0;
 	}
 	struct call_args *args = bpf_task_storage_get(&active_calls, bpf_get_current_task_btf(), NULL,
@@ -424,44 +426,35 @@ int BPF_PROG(px_sys_enter, struct pt_regs *regs, long nr)
 		return 0;
 	/* Invalid until filled in: the exit of a call that is skipped here must not see an older call's arguments. */
 	args->nr = NR_NONE;
-	args->fd = (__s32)regs->di;
-	args->buf = regs->si;
+	args->fd = (__s32)a0;
+	args->buf = a1;
 	args->iovcnt = 0;
 	if (nr == NR_READV || nr == NR_WRITEV) {
-		args->iovcnt = regs->dx;
+		args->iovcnt = a2;
 	} else if (nr == NR_SENDMSG || nr == NR_RECVMSG) {
-		if (nr == NR_RECVMSG && (regs->dx & MSG_PEEK))
+		if (nr == NR_RECVMSG && (a2 & MSG_PEEK))
 			return 0;
 		struct user_msghdr msg;
-		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)regs->si))
+		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)a1))
 			return 0;
 		args->buf = (__u64)msg.msg_iov;
 		args->iovcnt = msg.msg_iovlen;
-	} else if (nr == NR_RECVFROM && (regs->r10 & MSG_PEEK)) {
+	} else if (nr == NR_RECVFROM && (a3 & MSG_PEEK)) {
 		return 0;
 	}
 	args->nr = nr;
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(px_sys_exit, struct pt_regs *regs, long ret)
+static __always_inline int on_exit(__u32 nr, long ret)
 {
-	/* Filter by number before the hash lookup: this runs on every syscall of the machine. */
-	switch (regs->orig_ax) {
-	case NR_READ: case NR_WRITE: case NR_READV: case NR_WRITEV: case NR_SENDTO: case NR_RECVFROM:
-	case NR_SENDMSG: case NR_RECVMSG: case NR_CONNECT: case NR_ACCEPT: case NR_ACCEPT4:
-		break;
-	default:
-		return 0;
-	}
 	struct call_args *found = bpf_task_storage_get(&active_calls, bpf_get_current_task_btf(), NULL, 0);
-	if (!found || found->nr != regs->orig_ax)
+	if (!found || found->nr != nr)
 		return 0;
 	struct call_args args = *found;
 	found->nr = NR_NONE;
 
-	switch (args.nr) {
+	switch (nr) {
 	case NR_CONNECT:
 		on_connect_exit(&args, ret, PX_ROLE_CLIENT);
 		break;
@@ -474,4 +467,22 @@ int BPF_PROG(px_sys_exit, struct pt_regs *regs, long ret)
 		break;
 	}
 	return 0;
+}
+
+/* These two run on every syscall of the machine: filter by number before anything else. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(px_sys_enter, struct pt_regs *regs, long nr)
+{
+	if (nr != NR_CLOSE && !traced_call(nr))
+		return 0;
+	return on_enter(nr, regs->di, regs->si, regs->dx, regs->r10);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(px_sys_exit, struct pt_regs *regs, long ret)
+{
+	__u64 nr = regs->orig_ax;
+	if (!traced_call(nr))
+		return 0;
+	return on_exit(nr, ret);
 }
