@@ -31,7 +31,11 @@ static int count(void *ctx, const void *data, unsigned long size)
 int main(int argc, char **argv)
 {
 	int seconds = argc > 1 ? atoi(argv[1]) : 10;
-	struct pxbpf_config cfg = { .agent_tgid = (unsigned)getpid(), .max_copy = argc > 2 ? atoi(argv[2]) : 0 };
+	struct pxbpf_config cfg = {
+		.agent_tgid = (unsigned)getpid(),
+		.max_copy = argc > 2 ? atoi(argv[2]) : 0,
+		.flags = getenv("NO_MOUNT") ? 0 : PXBPF_F_MOUNT_TRACEFS,
+	};
 	struct pxbpf *px;
 	char err[4096];
 	int rc = pxbpf_open(&cfg, &px);

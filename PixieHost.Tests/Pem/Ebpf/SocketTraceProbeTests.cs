@@ -17,6 +17,10 @@ public sealed class SocketTraceProbeTests
     private static readonly uint OwnPid = (uint)Environment.ProcessId;
     private NginxServer _nginx = null!;
 
+    // Loading and attaching 23 programs takes ~0.5-3 s: tests share one probe (tracing every process, this one
+    // included) unless they need their own attach time or settings.
+    private SocketTraceProbe? _shared;
+
     [OneTimeSetUp]
     public void StartServer()
     {
@@ -27,10 +31,15 @@ public sealed class SocketTraceProbeTests
         }
 
         _nginx = NginxServer.Start();
+        _shared = OpenAttached(agentTgid: 0);
     }
 
     [OneTimeTearDown]
-    public void StopServer() => _nginx?.Dispose();
+    public void StopServer()
+    {
+        _shared?.Dispose();
+        _nginx?.Dispose();
+    }
 
     [Test]
     public void Poll_CurlRequest_EmitsOpenEventsWithRolesAndAddresses()
@@ -80,7 +89,7 @@ public sealed class SocketTraceProbeTests
     [Test]
     public void Poll_IovecSyscalls_CopiesEveryIovecInOrder()
     {
-        using var probe = OpenAttached(agentTgid: 0);
+        var probe = SharedProbe();
         var sink = new RecordingSink();
         int fd;
         using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
@@ -136,7 +145,7 @@ public sealed class SocketTraceProbeTests
     [Test]
     public void Poll_NonHttpConnection_EmitsOpenAndCloseButNoData()
     {
-        using var probe = OpenAttached(agentTgid: 0);
+        var probe = SharedProbe();
         var sink = new RecordingSink();
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -178,7 +187,7 @@ public sealed class SocketTraceProbeTests
             Assert.Ignore("no IPv6 on this machine");
         }
 
-        using var probe = OpenAttached(agentTgid: 0);
+        var probe = SharedProbe();
         var sink = new RecordingSink();
         var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
         listener.Start();
@@ -226,7 +235,7 @@ public sealed class SocketTraceProbeTests
     [Test]
     public void Poll_SinkThrows_RethrowsFromPoll()
     {
-        using var probe = OpenAttached(agentTgid: OwnPid);
+        var probe = SharedProbe();
         Run("curl", "-s", "-o", "/dev/null", $"http://127.0.0.1:{_nginx.Port}/throw");
 
         var poll = () => probe.Poll(20, new ThrowingSink());
@@ -247,13 +256,26 @@ public sealed class SocketTraceProbeTests
 
     private (RecordingSink Sink, uint CurlPid) TraceCurl(string path)
     {
-        using var probe = OpenAttached(agentTgid: OwnPid);
+        var probe = SharedProbe();
         var sink = new RecordingSink();
         uint curlPid = Run("curl", "-s", "-o", "/dev/null", $"http://127.0.0.1:{_nginx.Port}{path}");
         PollUntil(probe, sink, () => sink.Closes(curlPid).Any() &&
                                      sink.Closes(_nginx.Pid).Any(c => sink.Opens(_nginx.Pid).Any(o => o.Hdr.Conn.Equals(c.Hdr.Conn))));
         probe.GetStats().Drops.Should().Be(0);
         return (sink, curlPid);
+    }
+
+    /// <summary>The shared probe with earlier tests' events drained.</summary>
+    private SocketTraceProbe SharedProbe()
+    {
+        var discard = new RecordingSink();
+        while (_shared!.Poll(0, discard) > 0)
+        {
+            discard.Controls.Clear();
+            discard.Data.Clear();
+        }
+
+        return _shared;
     }
 
     private static SocketTraceProbe OpenAttached(uint agentTgid)
