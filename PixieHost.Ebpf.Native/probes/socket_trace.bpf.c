@@ -147,35 +147,40 @@ static __always_inline void count_output(long err, __u64 copied)
 	}
 }
 
-/* The TCP (IPv4/IPv6 stream) sock behind fd in the current process, or NULL. */
+/* Turns a kernel address into a BTF-typed pointer whose fields are plain (fault-safe) loads instead of helper calls. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+/* The TCP (IPv4/IPv6 stream) sock behind fd in the current process, or NULL. Runs on every read/write of a file or
+ * pipe not yet known, so it walks with direct loads (one helper call for the fd array) rather than BPF_CORE_READ. */
 static __always_inline struct sock *tcp_sock_of_fd(__s32 fd)
 {
 	if (fd < 0)
 		return NULL;
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	if ((__u32)fd >= fdt->max_fds)
 		return NULL;
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *file = NULL;
-	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
-	if (!file)
+	struct file **fds = fdt->fd;
+	struct file *raw = NULL;
+	bpf_probe_read_kernel(&raw, sizeof(raw), &fds[fd]);
+	if (!raw)
 		return NULL;
-	umode_t mode = BPF_CORE_READ(file, f_inode, i_mode);
-	if ((mode & S_IFMT) != S_IFSOCK)
+	struct file *file = bpf_rdonly_cast(raw, bpf_core_type_id_kernel(struct file));
+	if ((file->f_inode->i_mode & S_IFMT) != S_IFSOCK)
 		return NULL;
-	struct socket *sock = BPF_CORE_READ(file, private_data);
-	if (!sock || BPF_CORE_READ(sock, type) != SOCK_STREAM)
+	struct socket *sock = bpf_rdonly_cast(file->private_data, bpf_core_type_id_kernel(struct socket));
+	if (sock->type != SOCK_STREAM)
 		return NULL;
-	struct sock *sk = BPF_CORE_READ(sock, sk);
+	struct sock *sk = sock->sk;
 	if (!sk)
 		return NULL;
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 family = sk->__sk_common.skc_family;
 	if (family != AF_INET && family != AF_INET6)
 		return NULL;
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+	if (sk->sk_protocol != IPPROTO_TCP)
 		return NULL;
-	return sk;
+	/* Returned as a plain kernel address: read_addrs uses BPF_CORE_READ on it. */
+	return (struct sock *)(unsigned long)sk;
 }
 
 static __always_inline void read_addrs(struct sock *sk, struct px_sockaddr *local, struct px_sockaddr *remote)
