@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <unistd.h>
+#include <sys/mount.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "socket_trace.skel.h"
@@ -19,6 +21,7 @@
 struct pxbpf {
 	struct socket_trace *skel;
 	struct ring_buffer *ring;
+	uint32_t flags;
 	pxbpf_event_fn fn; /* set for the duration of one pxbpf_poll */
 	void *ctx;
 };
@@ -131,6 +134,7 @@ int pxbpf_open(const struct pxbpf_config *cfg, struct pxbpf **out)
 		err = cpus < 0 ? cpus : -EINVAL;
 		goto fail;
 	}
+	px->flags = cfg->flags;
 	px->skel->rodata->agent_tgid = cfg->agent_tgid;
 	px->skel->rodata->max_copy = cfg->max_copy ? cfg->max_copy : PX_MAX_DATA;
 	px->skel->rodata->wake_bytes = cfg->wake_bytes ? cfg->wake_bytes : DEFAULT_WAKE_BYTES;
@@ -156,10 +160,22 @@ fail:
 	return err < 0 ? err : -EINVAL;
 }
 
+/* libbpf looks up tracepoint ids in /sys/kernel/tracing, then /sys/kernel/debug/tracing. */
+static void ensure_tracefs(void)
+{
+	if (access("/sys/kernel/tracing/events/syscalls", F_OK) == 0 ||
+	    access("/sys/kernel/debug/tracing/events/syscalls", F_OK) == 0)
+		return;
+	/* A failure shows up as -ENOENT from the attach below, which the caller explains. */
+	mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
+}
+
 int pxbpf_attach(struct pxbpf *px)
 {
 	if (!px)
 		return -EINVAL;
+	if (px->flags & PXBPF_F_MOUNT_TRACEFS)
+		ensure_tracefs();
 	int err = socket_trace__attach(px->skel);
 	return err < 0 ? err : 0;
 }

@@ -15,7 +15,13 @@ struct pxbpf_config {
 	uint32_t max_copy;   /* bytes copied per syscall, 1..PX_MAX_DATA; 0 = PX_MAX_DATA */
 	uint64_t ring_bytes; /* ring buffer size, rounded up to a power of two; 0 = 64 MiB */
 	uint64_t wake_bytes; /* pending bytes that wake the reader early; 0 = 256 KiB */
+	uint32_t flags;      /* PXBPF_F_* */
+	uint32_t reserved;
 };
+
+/* pxbpf_attach mounts tracefs at /sys/kernel/tracing when it is missing (needs CAP_SYS_ADMIN): libbpf reads the
+ * syscall tracepoint ids there. */
+#define PXBPF_F_MOUNT_TRACEFS 1u
 
 struct pxbpf_stats {
 	uint64_t events;       /* records written to the ring */
@@ -35,6 +41,7 @@ enum pxbpf_struct {
 };
 
 int pxbpf_open(const struct pxbpf_config *cfg, struct pxbpf **out);
+/* Attaches the syscall tracepoint programs; -ENOENT when tracefs is not mounted. */
 int pxbpf_attach(struct pxbpf *px);
 /* Waits up to timeout_ms for a wake-up, then drains everything pending. Returns records consumed or -errno. */
 int pxbpf_poll(struct pxbpf *px, int timeout_ms, pxbpf_event_fn fn, void *ctx);

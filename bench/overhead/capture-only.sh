@@ -2,6 +2,7 @@
 # Overhead of the socket tracer's kernel side: wrk against nginx on loopback, alternating runs without and
 # with the probe attached and drained (10 ms polls) by a trivial C consumer (drain.c). Needs root.
 # Usage: bench/overhead/capture-only.sh [runs=3] [seconds=5]
+# PXBPF_LIB_DIR=dir runs the consumer against another build of libpxbpf.so (e.g. a hook variant).
 set -euo pipefail
 runs=${1:-3}
 secs=${2:-5}
@@ -44,16 +45,19 @@ measure() {
 
 for i in $(seq "$runs"); do
 	base=$(measure)
-	"$work/drain" $((secs + 1)) > "$work/drain.out" 2> "$work/drain.err" &
+	LD_LIBRARY_PATH=${PXBPF_LIB_DIR:-} "$work/drain" 3600 > "$work/drain.out" 2> "$work/drain.err" &
 	drain_pid=$!
 	until grep -q attached "$work/drain.err" 2>/dev/null; do sleep 0.05; done
 	drain_before=$(ticks $drain_pid)
 	sysctl -qw kernel.bpf_stats_enabled=1
 	traced=$(measure)
-	# Average time inside each program (kernel.bpf_stats_enabled): robust to other load on the machine.
-	progs=$(bpftool prog show | awk '/name px_sys_/ {name = $4; for (i = 1; i <= NF; i++) {if ($i == "run_time_ns") t = $(i+1); if ($i == "run_cnt") c = $(i+1)}; if (c) printf "%s %.0f ns x %d; ", name, t / c, c}')
+	# Time inside the BPF programs per request (kernel.bpf_stats_enabled): robust to other load on the machine.
+	reqs=$(( ${traced%% *} * secs ))
+	progs=$(bpftool prog show | awk -v reqs=$reqs '/name px_/ {for (i = 1; i <= NF; i++) {if ($i == "run_time_ns") t += $(i+1); if ($i == "run_cnt") c += $(i+1)}}
+		END {if (c) printf "bpf %.0f ns/run, %.1f runs/req, %.2f us/req", t / c, c / reqs, t / reqs / 1000}')
 	sysctl -qw kernel.bpf_stats_enabled=0
 	drain_cpu=$(( $(ticks $drain_pid) - drain_before ))
+	kill -INT $drain_pid
 	wait $drain_pid
 	echo "run $i: baseline $base | traced $traced + drain $((drain_cpu * 10)) ms CPU | $(cat "$work/drain.out") | $progs"
 done

@@ -29,9 +29,9 @@ internal static class EbpfErrors
         EPERM => "permission denied. Run as root, or grant the capabilities CAP_BPF and CAP_PERFMON " +
                  "(Kubernetes: securityContext.capabilities.add [BPF, PERFMON], or privileged: true).",
         EACCES => "the kernel verifier rejected the program (EACCES); the reason is at the end of the libbpf log below.",
-        ENOENT when step == "attach" => "tracepoint not found (ENOENT). The probes attach to the raw syscall tracepoints " +
-                 "sys_enter/sys_exit through BTF; check /sys/kernel/btf/vmlinux exists and, if tracefs is needed, " +
-                 "mount it: `mount -t tracefs nodev /sys/kernel/tracing`.",
+        ENOENT when step == "attach" => "syscall tracepoints not found (ENOENT): tracefs is not mounted. Mount it with " +
+                 "`mount -t tracefs nodev /sys/kernel/tracing` (in a container, mount the host's /sys/kernel/tracing); " +
+                 "if it is mounted, the kernel lacks syscall tracepoints (CONFIG_FTRACE_SYSCALLS).",
         ENOENT or ESRCH => "a kernel type or symbol the program needs was not found (CO-RE relocation); " +
                  "the kernel needs BTF (/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF=y).",
         ENOMEM => "out of memory for BPF maps. Lower RingBufferBytes or raise the memory limit of the agent's cgroup.",

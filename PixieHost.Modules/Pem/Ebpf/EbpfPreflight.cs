@@ -12,8 +12,8 @@ public sealed record EbpfProblem(string Problem, string Fix)
 }
 
 /// <summary>
-/// Checks, before loading anything, what the socket tracer needs: Linux, privileges, kernel BTF, libbpf and libpxbpf.
-/// tracefs is not checked: the probes attach to raw syscall tracepoints through BTF, which do not need it.
+/// Checks, before loading anything, what the socket tracer needs: Linux, privileges, kernel BTF, syscall tracepoints
+/// in tracefs, libbpf and libpxbpf.
 /// </summary>
 public static class EbpfPreflight
 {
@@ -21,6 +21,9 @@ public static class EbpfPreflight
     internal const int CapPerfmon = 38;
     internal const int CapBpf = 39;
     internal const string KernelBtfPath = "/sys/kernel/btf/vmlinux";
+    internal const string TracefsPath = "/sys/kernel/tracing";
+    internal const string TracefsMountCommand = "mount -t tracefs nodev /sys/kernel/tracing";
+    private const string DebugfsTracingPath = "/sys/kernel/debug/tracing";
 
     /// <summary>Problems found; empty when the tracer can be expected to load.</summary>
     public static IReadOnlyList<EbpfProblem> Check()
@@ -33,7 +36,13 @@ public static class EbpfPreflight
         }
 
         string status = ReadOrEmpty("/proc/self/status");
-        problems.AddRange(CapabilityProblems(ParseStatusField(status, "Uid:"), ParseCapEff(status)));
+        ulong caps = ParseCapEff(status);
+        problems.AddRange(CapabilityProblems(ParseStatusField(status, "Uid:"), caps));
+        if (TracefsProblem(TracefsState(), canMount: (caps & (1UL << CapSysAdmin)) != 0) is { } tracefs)
+        {
+            problems.Add(tracefs);
+        }
+
         if (!File.Exists(KernelBtfPath))
         {
             problems.Add(new EbpfProblem(
@@ -59,6 +68,39 @@ public static class EbpfPreflight
 
         return problems;
     }
+
+    /// <summary>What /sys/kernel/tracing offers: the syscall tracepoints, tracefs without them, or nothing mounted.</summary>
+    internal enum Tracefs
+    {
+        SyscallEvents,
+        NoSyscallEvents,
+        NotMounted,
+    }
+
+    internal static Tracefs TracefsState()
+    {
+        foreach (string root in new[] { TracefsPath, DebugfsTracingPath })
+        {
+            if (Directory.Exists(Path.Combine(root, "events", "syscalls")))
+            {
+                return Tracefs.SyscallEvents;
+            }
+        }
+
+        return Directory.Exists(Path.Combine(TracefsPath, "events")) ? Tracefs.NoSyscallEvents : Tracefs.NotMounted;
+    }
+
+    /// <summary>The tracefs problem, if any. Not mounted is fine when this process may mount it (the probe does, on attach).</summary>
+    internal static EbpfProblem? TracefsProblem(Tracefs state, bool canMount) => state switch
+    {
+        Tracefs.NotMounted when !canMount => new EbpfProblem(
+            $"tracefs is not mounted at {TracefsPath} and this process may not mount it",
+            $"run `{TracefsMountCommand}` as root (in a container, mount the host's {TracefsPath})"),
+        Tracefs.NoSyscallEvents => new EbpfProblem(
+            "the kernel has no syscall tracepoints (tracefs has no events/syscalls)",
+            "use a kernel built with CONFIG_FTRACE_SYSCALLS=y"),
+        _ => null,
+    };
 
     /// <summary>Privilege problems given the effective uid (null if unknown) and the effective capability mask.</summary>
     internal static IEnumerable<EbpfProblem> CapabilityProblems(string? effectiveUid, ulong capEff)

@@ -10,6 +10,11 @@ internal struct PxbpfConfig
     public uint MaxCopy;
     public ulong RingBytes;
     public ulong WakeBytes;
+    public uint Flags;
+    public uint Reserved;
+
+    /// <summary>PXBPF_F_MOUNT_TRACEFS: attach mounts tracefs when it is missing.</summary>
+    public const uint MountTracefs = 1;
 }
 
 /// <summary>Mirror of <c>struct pxbpf_stats</c> (shim/pxbpf.h).</summary>

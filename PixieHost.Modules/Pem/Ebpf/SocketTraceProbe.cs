@@ -39,6 +39,7 @@ public sealed unsafe class SocketTraceProbe : IDisposable
             MaxCopy = (uint)options.MaxCopyBytes,
             RingBytes = (ulong)options.RingBufferBytes,
             WakeBytes = (ulong)options.WakeupBytes,
+            Flags = options.MountTracefs ? PxbpfConfig.MountTracefs : 0,
         };
         nint handle;
         int rc = native.Open(&config, &handle);
@@ -50,7 +51,7 @@ public sealed unsafe class SocketTraceProbe : IDisposable
         return new SocketTraceProbe(native, handle);
     }
 
-    /// <summary>Starts capture: attaches the syscall probes.</summary>
+    /// <summary>Starts capture: attaches the syscall tracepoint programs (mounting tracefs first if allowed and missing).</summary>
     public void Attach()
     {
         int rc = _native.Attach(Handle);

@@ -20,6 +20,10 @@ public sealed class SocketTraceProbeOptions
     /// <summary>Pending bytes at which the kernel wakes the reader before its poll period ends. Default 256 KiB.</summary>
     public long WakeupBytes { get; set; } = 256L << 10;
 
+    /// <summary>When tracefs is not mounted, mount it at /sys/kernel/tracing on attach (needs root). The syscall
+    /// tracepoints are found through it. Default true.</summary>
+    public bool MountTracefs { get; set; } = true;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the setting that is out of range.</summary>
     public void Validate()
     {

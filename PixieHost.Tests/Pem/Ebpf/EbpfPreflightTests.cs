@@ -56,6 +56,27 @@ public sealed class EbpfPreflightTests
     }
 
     [Test]
+    public void TracefsProblem_NotMountedAndCannotMount_GivesMountCommand()
+    {
+        var problem = EbpfPreflight.TracefsProblem(EbpfPreflight.Tracefs.NotMounted, canMount: false);
+
+        problem.Should().NotBeNull();
+        problem!.Fix.Should().Contain("mount -t tracefs nodev /sys/kernel/tracing");
+    }
+
+    [Test]
+    public void TracefsProblem_NotMountedButCanMount_None()
+    {
+        EbpfPreflight.TracefsProblem(EbpfPreflight.Tracefs.NotMounted, canMount: true).Should().BeNull();
+    }
+
+    [Test]
+    public void TracefsProblem_NoSyscallEvents_NamesKernelOption()
+    {
+        EbpfPreflight.TracefsProblem(EbpfPreflight.Tracefs.NoSyscallEvents, canMount: true)!.Fix.Should().Contain("CONFIG_FTRACE_SYSCALLS");
+    }
+
+    [Test]
     public void Check_ThisMachine_FindsLibrariesAndBtf()
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/sys/kernel/btf/vmlinux"))

@@ -17,6 +17,10 @@ public sealed class SocketTraceProbeTests
     private static readonly uint OwnPid = (uint)Environment.ProcessId;
     private NginxServer _nginx = null!;
 
+    // Loading and attaching 23 programs takes ~0.5-3 s: tests share one probe (tracing every process, this one
+    // included) unless they need their own attach time or settings.
+    private SocketTraceProbe? _shared;
+
     [OneTimeSetUp]
     public void StartServer()
     {
@@ -27,10 +31,15 @@ public sealed class SocketTraceProbeTests
         }
 
         _nginx = NginxServer.Start();
+        _shared = OpenAttached(agentTgid: 0);
     }
 
     [OneTimeTearDown]
-    public void StopServer() => _nginx?.Dispose();
+    public void StopServer()
+    {
+        _shared?.Dispose();
+        _nginx?.Dispose();
+    }
 
     [Test]
     public void Poll_CurlRequest_EmitsOpenEventsWithRolesAndAddresses()
@@ -80,7 +89,7 @@ public sealed class SocketTraceProbeTests
     [Test]
     public void Poll_IovecSyscalls_CopiesEveryIovecInOrder()
     {
-        using var probe = OpenAttached(agentTgid: 0);
+        var probe = SharedProbe();
         var sink = new RecordingSink();
         int fd;
         using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
@@ -136,7 +145,7 @@ public sealed class SocketTraceProbeTests
     [Test]
     public void Poll_NonHttpConnection_EmitsOpenAndCloseButNoData()
     {
-        using var probe = OpenAttached(agentTgid: 0);
+        var probe = SharedProbe();
         var sink = new RecordingSink();
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -171,6 +180,40 @@ public sealed class SocketTraceProbeTests
     }
 
     [Test]
+    public void Poll_Ipv6Connection_ReportsIpv6AddressesAndData()
+    {
+        if (!Socket.OSSupportsIPv6)
+        {
+            Assert.Ignore("no IPv6 on this machine");
+        }
+
+        var probe = SharedProbe();
+        var sink = new RecordingSink();
+        var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        int clientFd;
+        using (var client = new TcpClient(AddressFamily.InterNetworkV6))
+        {
+            client.Connect((IPEndPoint)listener.LocalEndpoint);
+            using var server = listener.AcceptTcpClient();
+            clientFd = (int)client.Client.SafeHandle.DangerousGetHandle();
+            byte[] request = "GET /v6 HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray();
+            client.GetStream().Write(request);
+            server.GetStream().ReadExactly(new byte[request.Length]);
+        }
+
+        listener.Stop();
+        PollUntil(probe, sink, () => sink.Closes(OwnPid).Any(c => c.Hdr.Conn.Fd == clientFd && c.Remote.Family == 10));
+
+        var open = sink.Opens(OwnPid).Last(c => c.Hdr.Conn.Fd == clientFd && c.Hdr.Role == TraceRole.Client);
+        open.Remote.Family.Should().Be(10);
+        open.Remote.AddressString().Should().Be("::1");
+        open.Remote.Port.Should().Be((ushort)port);
+        sink.DataOf(open.Hdr.Conn).Should().ContainSingle().Which.Text.Should().StartWith("GET /v6 ");
+    }
+
+    [Test]
     public void Open_AgentTgidIsOwnProcess_OwnTrafficIsNotTraced()
     {
         using var probe = OpenAttached(agentTgid: OwnPid);
@@ -192,7 +235,7 @@ public sealed class SocketTraceProbeTests
     [Test]
     public void Poll_SinkThrows_RethrowsFromPoll()
     {
-        using var probe = OpenAttached(agentTgid: OwnPid);
+        var probe = SharedProbe();
         Run("curl", "-s", "-o", "/dev/null", $"http://127.0.0.1:{_nginx.Port}/throw");
 
         var poll = () => probe.Poll(20, new ThrowingSink());
@@ -213,13 +256,26 @@ public sealed class SocketTraceProbeTests
 
     private (RecordingSink Sink, uint CurlPid) TraceCurl(string path)
     {
-        using var probe = OpenAttached(agentTgid: OwnPid);
+        var probe = SharedProbe();
         var sink = new RecordingSink();
         uint curlPid = Run("curl", "-s", "-o", "/dev/null", $"http://127.0.0.1:{_nginx.Port}{path}");
         PollUntil(probe, sink, () => sink.Closes(curlPid).Any() &&
                                      sink.Closes(_nginx.Pid).Any(c => sink.Opens(_nginx.Pid).Any(o => o.Hdr.Conn.Equals(c.Hdr.Conn))));
         probe.GetStats().Drops.Should().Be(0);
         return (sink, curlPid);
+    }
+
+    /// <summary>The shared probe with earlier tests' events drained.</summary>
+    private SocketTraceProbe SharedProbe()
+    {
+        var discard = new RecordingSink();
+        while (_shared!.Poll(0, discard) > 0)
+        {
+            discard.Controls.Clear();
+            discard.Data.Clear();
+        }
+
+        return _shared;
     }
 
     private static SocketTraceProbe OpenAttached(uint agentTgid)
