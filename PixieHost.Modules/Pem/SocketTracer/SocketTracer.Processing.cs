@@ -155,6 +155,10 @@ public sealed partial class SocketTracer
         RetireStreamCounters(t);
         t.Dispose();
         _trackers.Remove(t.Id);
+        if (ReferenceEquals(_last, t))
+        {
+            _last = null;
+        }
     }
 
     /// <summary>Keeps the stream counters of a tracker whose streams go away.</summary>

@@ -22,7 +22,7 @@ public static class HttpHeadersJson
         Span<byte> order = stackalloc byte[Math.Min(n, 255)];
         SortByName(frame, order);
         var dst = col.BeginAppend(maxBytes + HttpEventsWriter.TruncatedSuffix.Length);
-        var w = new JsonSink(dst[..maxBytes]);
+        var w = new JsonSink(dst[..maxBytes], frame.HeadNeedsEscape);
         w.Raw((byte)'{');
         for (var k = 0; k < order.Length; k++)
         {
@@ -107,9 +107,10 @@ public static class HttpHeadersJson
     }
 
     /// <summary>Writes JSON into a fixed span; past its end it only records that it overflowed.</summary>
-    private ref struct JsonSink(Span<byte> dst)
+    private ref struct JsonSink(Span<byte> dst, bool mayNeedEscape)
     {
         private readonly Span<byte> _dst = dst;
+        private readonly bool _mayNeedEscape = mayNeedEscape;
 
         public int Written { get; private set; }
 
@@ -129,7 +130,7 @@ public static class HttpHeadersJson
 
         public void String(ReadOnlySpan<byte> s)
         {
-            if (Written + s.Length + 2 <= _dst.Length && s.IndexOfAny(NeedsEscape) < 0)
+            if (Written + s.Length + 2 <= _dst.Length && (!_mayNeedEscape || s.IndexOfAny(NeedsEscape) < 0))
             {
                 _dst[Written] = (byte)'"';
                 s.CopyTo(_dst[(Written + 1)..]);

@@ -19,6 +19,10 @@ public static partial class HttpParser
 
     private static ReadOnlySpan<byte> HttpVersionPrefix => "HTTP/1."u8;
 
+    /// <summary>Bytes a JSON string must escape, except CR and LF, which end head lines and never reach a value.</summary>
+    private static readonly SearchValues<byte> JsonEscapeBytes = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000b\u000c\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"u8);
+
     private static readonly SearchValues<byte> RequestStartBytes = SearchValues.Create("GHPDCOT"u8);
 
     /// <summary>
@@ -51,6 +55,7 @@ public static partial class HttpParser
         frame.Kind = kind;
         frame.CopyHead(buffer[..headLength]);
         var head = frame.Head.AsSpan(0, headLength);
+        frame.HeadNeedsEscape = head.IndexOfAny(JsonEscapeBytes) >= 0;
         var startLineOk = kind == HttpMessageKind.Request
             ? ParseRequestLine(head[..lineEnd], frame)
             : ParseStatusLine(head[..lineEnd], frame);
@@ -266,6 +271,11 @@ public static partial class HttpParser
         var lead = value.Length - value.TrimStart(" \t"u8).Length;
         value = value.Trim(" \t"u8);
         frame.AddHeader(lineStart, colon, lineStart + colon + 1 + lead, value.Length);
+        if (line.IndexOfAny((byte)'\r', (byte)'\n') >= 0)
+        {
+            frame.HeadNeedsEscape = true;
+        }
+
         return NoteFramingHeader(line[..colon], value, frame);
     }
 
@@ -289,8 +299,9 @@ public static partial class HttpParser
                 frame.ConnectionClose |= ContainsIgnoreCase(value, "close"u8);
                 break;
             case 12 when Ascii.EqualsIgnoreCase(name, "Content-Type"u8):
-                frame.ContentTypeIsJson |= ContainsIgnoreCase(value, "json"u8);
-                frame.ContentTypeIsText |= ContainsIgnoreCase(value, "json"u8) || ContainsIgnoreCase(value, "text"u8);
+                var json = ContainsIgnoreCase(value, "json"u8);
+                frame.ContentTypeIsJson |= json;
+                frame.ContentTypeIsText |= json || ContainsIgnoreCase(value, "text"u8);
                 break;
         }
 
@@ -299,12 +310,23 @@ public static partial class HttpParser
 
     private static bool ContainsIgnoreCase(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> lowerNeedle)
     {
-        for (var i = 0; i + lowerNeedle.Length <= haystack.Length; i++)
+        var first = lowerNeedle[0];
+        var from = 0;
+        while (from + lowerNeedle.Length <= haystack.Length)
         {
-            if (Ascii.EqualsIgnoreCase(haystack.Slice(i, lowerNeedle.Length), lowerNeedle))
+            var rel = haystack[from..].IndexOfAny(first, (byte)(first - 32));
+            if (rel < 0)
+            {
+                return false;
+            }
+
+            var i = from + rel;
+            if (i + lowerNeedle.Length <= haystack.Length && Ascii.EqualsIgnoreCase(haystack.Slice(i, lowerNeedle.Length), lowerNeedle))
             {
                 return true;
             }
+
+            from = i + 1;
         }
 
         return false;
