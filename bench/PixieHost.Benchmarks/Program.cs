@@ -9,7 +9,7 @@ public static class Program
     {
         if (args is ["quick", ..])
         {
-            if (args.Length > 2) { Exp2.Run(); return; } if (args.Length > 1) { Exp.Run(); return; } StoreSizeReport.Run();
+            StoreSizeReport.Run();
             return;
         }
 
