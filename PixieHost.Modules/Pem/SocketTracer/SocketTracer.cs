@@ -14,7 +14,7 @@ namespace PixieHost.Modules.Pem.SocketTracer;
 /// </summary>
 public sealed partial class SocketTracer : ISocketEventSink, IDisposable
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly SocketTracerOptions _options;
     private readonly Store _store;
     private readonly ITracerEnvironment _env;
