@@ -96,7 +96,7 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
             foreach (var t in _dirty)
             {
                 t.Dirty = false;
-                Process(t);
+                ProcessGuarded(t);
                 if (t.HoleWaiting && !t.Dirty)
                 {
                     t.Dirty = true;
@@ -220,6 +220,7 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
                 TrackersClosed = _c.TrackersClosed,
                 TrackersExpired = _c.TrackersExpired,
                 BufferedBytes = buffered,
+                InternalErrors = _c.InternalErrors,
             };
         }
     }
@@ -251,5 +252,6 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
         public long RetiredGaps;
         public long RetiredGapBytes;
         public long RetiredStale;
+        public long InternalErrors;
     }
 }
