@@ -33,12 +33,25 @@ public static partial class HttpParser
     {
         consumed = 0;
         var lineEnd = buffer.IndexOf(Crlf);
-        if (!StartLineMayBeValid(lineEnd < 0 ? buffer : buffer[..lineEnd], kind, lineEnd >= 0))
+        if (lineEnd < 0)
+        {
+            return buffer.Length < MaxHeadBytes && StartLineMayBeValid(buffer, kind, complete: false)
+                ? OperationStatus.NeedMoreData
+                : OperationStatus.InvalidData;
+        }
+
+        // The start line is checked before the end of the head is looked for, so garbage fails at once.
+        var line = buffer[..lineEnd];
+        int methodLength = 0, pathLength = 0, minor, status = 0, messageStart = 0;
+        var lineOk = kind == HttpMessageKind.Request
+            ? TryParseRequestLine(line, out methodLength, out pathLength, out minor)
+            : TryParseStatusLine(line, out minor, out status, out messageStart);
+        if (!lineOk)
         {
             return OperationStatus.InvalidData;
         }
 
-        var end = lineEnd < 0 ? -1 : buffer[lineEnd..].IndexOf(HeadEnd);
+        var end = buffer[lineEnd..].IndexOf(HeadEnd);
         if (end < 0)
         {
             return buffer.Length >= MaxHeadBytes ? OperationStatus.InvalidData : OperationStatus.NeedMoreData;
@@ -56,12 +69,17 @@ public static partial class HttpParser
         frame.CopyHead(buffer[..headLength]);
         var head = frame.Head.AsSpan(0, headLength);
         frame.HeadNeedsEscape = head.IndexOfAny(JsonEscapeBytes) >= 0;
-        var startLineOk = kind == HttpMessageKind.Request
-            ? ParseRequestLine(head[..lineEnd], frame)
-            : ParseStatusLine(head[..lineEnd], frame);
-        if (!startLineOk)
+        frame.MinorVersion = minor;
+        if (kind == HttpMessageKind.Request)
         {
-            return OperationStatus.InvalidData;
+            frame.MethodRange = (0, methodLength);
+            frame.PathRange = (methodLength + 1, pathLength);
+            frame.IsHeadRequest = line[..methodLength].SequenceEqual("HEAD"u8);
+        }
+        else
+        {
+            frame.Status = status;
+            frame.MessageRange = (messageStart, lineEnd - messageStart);
         }
 
         var pos = lineEnd + Crlf.Length;
@@ -177,20 +195,6 @@ public static partial class HttpParser
         return !complete || TryParseRequestLine(line, out _, out _, out _);
     }
 
-    private static bool ParseRequestLine(ReadOnlySpan<byte> line, HttpFrame frame)
-    {
-        if (!TryParseRequestLine(line, out var methodLength, out var pathLength, out var minor))
-        {
-            return false;
-        }
-
-        frame.MethodRange = (0, methodLength);
-        frame.PathRange = (methodLength + 1, pathLength);
-        frame.MinorVersion = minor;
-        frame.IsHeadRequest = line[..methodLength].SequenceEqual("HEAD"u8);
-        return true;
-    }
-
     private static bool TryParseRequestLine(ReadOnlySpan<byte> line, out int methodLength, out int pathLength, out int minor)
     {
         methodLength = line.IndexOf((byte)' ');
@@ -212,25 +216,12 @@ public static partial class HttpParser
         return version.Length == 8 && version.StartsWith(HttpVersionPrefix) && TryDigit(version[7], out minor);
     }
 
-    private static bool ParseStatusLine(ReadOnlySpan<byte> line, HttpFrame frame)
-    {
-        if (!TryParseStatusLine(line, out var minor, out var status, out var messageStart))
-        {
-            return false;
-        }
-
-        frame.MinorVersion = minor;
-        frame.Status = status;
-        frame.MessageRange = (messageStart, line.Length - messageStart);
-        return true;
-    }
-
     private static bool TryParseStatusLine(ReadOnlySpan<byte> line, out int minor, out int status, out int messageStart)
     {
         // "HTTP/1.1 200 OK"; the reason phrase may be empty ("HTTP/1.1 200" or "HTTP/1.1 200 ").
         status = 0;
         messageStart = line.Length;
-        if (line.Length < 12 || !TryDigit(line[7], out minor) || line[8] != (byte)' ')
+        if (line.Length < 12 || !line.StartsWith(HttpVersionPrefix) || !TryDigit(line[7], out minor) || line[8] != (byte)' ')
         {
             minor = 0;
             return false;

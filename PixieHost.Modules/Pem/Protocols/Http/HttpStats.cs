@@ -34,9 +34,9 @@ public sealed class HttpFramePool(int maxRetained = 4096)
 
     public void Return(HttpFrame frame)
     {
+        // No reset here: ParseHead resets a frame before it fills it.
         if (_free.Count < maxRetained)
         {
-            frame.Reset();
             _free.Push(frame);
         }
     }
