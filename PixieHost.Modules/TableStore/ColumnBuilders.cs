@@ -118,9 +118,15 @@ public sealed class StringColumnBuilder : ColumnBuilder
     private int _count;
 
     public StringColumnBuilder(int capacity = 64)
+        : this(capacity, Math.Max(capacity, 4) * 16)
+    {
+    }
+
+    /// <summary>Room for <paramref name="capacity"/> values and <paramref name="dataBytes"/> bytes of text before growing.</summary>
+    public StringColumnBuilder(int capacity, int dataBytes)
     {
         _offsets = new int[Math.Max(capacity, 4) + 1];
-        _data = new byte[Math.Max(capacity, 4) * 16];
+        _data = new byte[Math.Max(dataBytes, 16)];
     }
 
     public override int Count => _count;

@@ -8,6 +8,12 @@ public sealed partial class DataStream
     private const int KeepBufferBytes = 64 * 1024;
 
     /// <summary>
+    /// Past this many segments, an event that continues the last one is merged into it (its bytes then carry
+    /// the earlier timestamp): 1-byte writes into a 1 MiB buffer would otherwise need a million segments.
+    /// </summary>
+    private const int MaxSegments = 4096;
+
+    /// <summary>
     /// Adds one data event: <paramref name="data"/> are the copied bytes at <paramref name="position"/>;
     /// <paramref name="msgSize"/> − data.Length bytes after them were not copied and become a gap.
     /// </summary>
@@ -170,6 +176,20 @@ public sealed partial class DataStream
         if (idx < 0)
         {
             BytesDropped += data.Length;
+            return;
+        }
+
+        if (idx == _segCount && _segCount >= MaxSegments && !Seg(idx - 1).IsGap && Seg(idx - 1).End == pos)
+        {
+            EnsureSpace(data.Length);
+            data.CopyTo(_buf.AsSpan(_bufEnd));
+            _bufEnd += data.Length;
+            Seg(idx - 1).Len += data.Length;
+            if (idx - 1 < _runSegs)
+            {
+                _runBytes += data.Length;
+            }
+
             return;
         }
 

@@ -101,7 +101,7 @@ public sealed partial class SocketTracer
 
         var stream = t.Stream(ev.Direction);
         var first = !stream.HasStarted;
-        var copied = payload.Length > (int)ev.DataSize ? payload[..(int)ev.DataSize] : payload;
+        var copied = (uint)payload.Length > ev.DataSize ? payload[..(int)ev.DataSize] : payload;
         stream.Add(ev.Position, ev.MsgSize, copied, ev.Hdr.TsNs);
         if (first)
         {

@@ -5,6 +5,27 @@ namespace PixieHost.Modules.Pem.SocketTracer;
 
 public sealed partial class SocketTracer
 {
+    /// <summary>
+    /// A bug in parsing must not stop the reader thread: the connection is given up and the error counted
+    /// (malformed input itself never throws; this guards against defects, not data).
+    /// </summary>
+    private void ProcessGuarded(ConnTracker t)
+    {
+        try
+        {
+            Process(t);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _c.InternalErrors++;
+            t.HoleWaiting = false;
+            if (!t.ParsingDisabled)
+            {
+                Disable(t);
+            }
+        }
+    }
+
     private void Process(ConnTracker t)
     {
         // Both streams must age their holes: no short-circuit.
@@ -155,6 +176,10 @@ public sealed partial class SocketTracer
         RetireStreamCounters(t);
         t.Dispose();
         _trackers.Remove(t.Id);
+        if (ReferenceEquals(_last, t))
+        {
+            _last = null;
+        }
     }
 
     /// <summary>Keeps the stream counters of a tracker whose streams go away.</summary>

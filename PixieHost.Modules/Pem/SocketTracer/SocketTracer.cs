@@ -14,7 +14,7 @@ namespace PixieHost.Modules.Pem.SocketTracer;
 /// </summary>
 public sealed partial class SocketTracer : ISocketEventSink, IDisposable
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly SocketTracerOptions _options;
     private readonly Store _store;
     private readonly ITracerEnvironment _env;
@@ -26,6 +26,7 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
     private readonly ConnStatsTable _connStats = new();
     private List<ConnTracker> _dirty = [];
     private List<ConnTracker> _nextDirty = [];
+    private ConnTracker? _last;
     private long _realtimeOffsetNs;
     private long _offsetMeasuredAtNs;
     private Counters _c;
@@ -75,12 +76,15 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
             _c.DataEvents++;
             _c.BytesSeen += ev.MsgSize;
             _c.BytesCopied += ev.DataSize;
-            if (!_trackers.TryGetValue(ev.Hdr.Conn, out var t))
+            // Events of one connection come in runs (a request, then its response): skip the lookup.
+            var t = _last;
+            if ((t is null || !t.Id.Equals(ev.Hdr.Conn)) && !_trackers.TryGetValue(ev.Hdr.Conn, out t))
             {
                 _c.DataWithoutOpen++;
                 t = Create(ev.Hdr.Conn, ev.Hdr.Role, ev.Hdr.TsNs);
             }
 
+            _last = t;
             AddData(t, ev, payload);
         }
     }
@@ -92,7 +96,7 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
             foreach (var t in _dirty)
             {
                 t.Dirty = false;
-                Process(t);
+                ProcessGuarded(t);
                 if (t.HoleWaiting && !t.Dirty)
                 {
                     t.Dirty = true;
@@ -111,21 +115,30 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
     /// </summary>
     public int Flush()
     {
-        Modules.TableStore.RowBatch? batch;
+        List<Modules.TableStore.RowBatch> batches;
+        var rows = 0;
         lock (_gate)
         {
             Housekeep(_env.MonotonicNowNs());
-            batch = _writer.TakeBatch();
-            _c.RecordsFlushed += batch?.RowCount ?? 0;
+            batches = _writer.TakeBatches();
+            foreach (var b in batches)
+            {
+                rows += b.RowCount;
+            }
+
+            _c.RecordsFlushed += rows;
         }
 
-        if (batch is null)
+        if (rows > 0)
         {
-            return 0;
+            var table = _store.GetOrAdd(PemSchemas.HttpEvents);
+            foreach (var b in batches)
+            {
+                table.Append(b);
+            }
         }
 
-        _store.GetOrAdd(PemSchemas.HttpEvents).Append(batch);
-        return batch.RowCount;
+        return rows;
     }
 
     /// <summary>Writes one conn_stats row per (upid, remote address, remote port, role); returns the rows written.</summary>
@@ -207,6 +220,7 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
                 TrackersClosed = _c.TrackersClosed,
                 TrackersExpired = _c.TrackersExpired,
                 BufferedBytes = buffered,
+                InternalErrors = _c.InternalErrors,
             };
         }
     }
@@ -238,5 +252,6 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
         public long RetiredGaps;
         public long RetiredGapBytes;
         public long RetiredStale;
+        public long InternalErrors;
     }
 }

@@ -48,5 +48,11 @@ public sealed class SocketTracerOptions
     [Range(1024, int.MaxValue)]
     public int UnknownProtocolParseBytes { get; set; } = 64 * 1024;
 
+    /// <summary>How often built http_events rows are appended to the table store. Pixie: 1 s.</summary>
+    public TimeSpan PushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often conn_stats rows are written. Pixie: every 50th 200 ms sample, 10 s.</summary>
+    public TimeSpan ConnStatsInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     internal const int HttpBodyLimit = Protocols.Http.HttpFrame.BodyLimit;
 }

@@ -64,6 +64,9 @@ public sealed record SocketTracerStats
 
     public long TrackersExpired { get; init; }
 
+    /// <summary>Connections given up because parsing hit an internal error (a defect; should stay 0).</summary>
+    public long InternalErrors { get; init; }
+
     /// <summary>Payload bytes held in all trackers' buffers now.</summary>
     public long BufferedBytes { get; init; }
 }

@@ -127,7 +127,7 @@ public class DataStreamTests
     {
         using var s = new DataStream();
         var expected = new StringBuilder();
-        for (var i = 0; i < 5000; i++)
+        for (var i = 0; i < 3000; i++)
         {
             var piece = (i % 10).ToString();
             expected.Append(piece);
@@ -135,8 +135,28 @@ public class DataStreamTests
         }
 
         Text(s.Contiguous).Should().Be(expected.ToString());
-        s.Consume(4999);
-        s.HeadTimestampNs.Should().Be(4999);
+        s.Consume(2999);
+        s.HeadTimestampNs.Should().Be(2999);
+    }
+
+    [Test]
+    public void Add_TensOfThousandsOfOneByteEvents_AllBytesKeptInOrder()
+    {
+        using var s = new DataStream();
+        var text = string.Concat(Enumerable.Range(0, 20_000).Select(i => (char)('a' + (i % 26))));
+        for (var i = 0; i < text.Length; i++)
+        {
+            s.Add((ulong)i, 1, B(text[i].ToString()), (ulong)i + 1);
+            if (i == 100)
+            {
+                Text(s.Contiguous).Should().Be(text[..101]);
+            }
+        }
+
+        Text(s.Contiguous).Should().Be(text);
+        s.HeadTimestampNs.Should().Be(1);
+        s.Consume(text.Length);
+        s.IsEmpty.Should().BeTrue();
     }
 
     [Test]

@@ -108,6 +108,58 @@ public partial class SocketTracerTests
         var act = () => _tracer.Flush();
         act.Should().NotThrow();
         _tracer.GetStats().ParseErrors.Should().BeGreaterThan(0);
+        _tracer.GetStats().InternalErrors.Should().Be(0);
+    }
+
+    [Test]
+    public void OnData_MutatedHttpTrafficRandomSplitsAndLosses_NoInternalErrorsMostRowsKept()
+    {
+        var rng = new Random(99);
+        var b = _conn.Open();
+        const int pairs = 300;
+        for (var i = 0; i < pairs; i++)
+        {
+            var req = System.Text.Encoding.ASCII.GetBytes(i % 3 == 0
+                ? "POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+                : CurlGet);
+            var resp = System.Text.Encoding.ASCII.GetBytes(NginxOk);
+            if (rng.Next(10) == 0)
+            {
+                req[rng.Next(req.Length)] = (byte)rng.Next(256);
+            }
+
+            SendSplit(b, TrafficDirection.Recv, req, rng);
+            SendSplit(b, TrafficDirection.Send, resp, rng);
+            if (rng.Next(4) == 0)
+            {
+                b.EndBatch();
+            }
+        }
+
+        b.EndBatch().Close().EndBatch();
+
+        var stats = _tracer.GetStats();
+        stats.InternalErrors.Should().Be(0);
+        Rows().Count.Should().BeInRange(pairs * 6 / 10, pairs);
+    }
+
+    private static void SendSplit(SocketEventBuilder b, TrafficDirection dir, byte[] bytes, Random rng)
+    {
+        var at = 0;
+        while (at < bytes.Length)
+        {
+            var n = Math.Min(bytes.Length - at, rng.Next(1, 64));
+            if (rng.Next(50) == 0)
+            {
+                b.Lose(dir, (ulong)n);
+            }
+            else
+            {
+                b.Data(dir, bytes[at..(at + n)]);
+            }
+
+            at += n;
+        }
     }
 
     [TestCase(TrafficDirection.Recv, 2L)]

@@ -30,6 +30,9 @@ public sealed class HttpFrame
 
     public HttpMessageKind Kind { get; internal set; }
 
+    /// <summary>The head holds a byte JSON must escape (quote, backslash, control other than CR/LF).</summary>
+    public bool HeadNeedsEscape { get; internal set; }
+
     /// <summary>CLOCK_MONOTONIC time of the event that held the first byte of the message.</summary>
     public ulong TimestampNs { get; internal set; }
 
@@ -127,6 +130,7 @@ public sealed class HttpFrame
         ContentTypeIsJson = false;
         ContentTypeIsText = false;
         IsHeadRequest = false;
+        HeadNeedsEscape = false;
         Status = 0;
         MinorVersion = 0;
         TimestampNs = 0;

@@ -20,21 +20,22 @@ public static class HttpHeadersJson
     {
         var n = frame.HeaderCount;
         Span<byte> order = stackalloc byte[Math.Min(n, 255)];
-        SortByName(frame, order);
+        Span<ulong> keys = stackalloc ulong[order.Length];
+        SortByName(frame, order, keys);
         var dst = col.BeginAppend(maxBytes + HttpEventsWriter.TruncatedSuffix.Length);
-        var w = new JsonSink(dst[..maxBytes]);
+        var w = new JsonSink(dst[..maxBytes], frame.HeadNeedsEscape);
         w.Raw((byte)'{');
         for (var k = 0; k < order.Length; k++)
         {
             var i = order[k];
             var name = frame.HeaderName(i);
-            if (k > 0 && name.SequenceEqual(frame.HeaderName(order[k - 1])))
+            if (k > 0 && keys[k] == keys[k - 1] && name.SequenceEqual(frame.HeaderName(order[k - 1])))
             {
                 continue;
             }
 
             var repeats = 1;
-            while (k + repeats < order.Length && name.SequenceEqual(frame.HeaderName(order[k + repeats])))
+            while (k + repeats < order.Length && keys[k + repeats] == keys[k] && name.SequenceEqual(frame.HeaderName(order[k + repeats])))
             {
                 repeats++;
             }
@@ -78,12 +79,17 @@ public static class HttpHeadersJson
         }
     }
 
-    /// <summary>Stable insertion sort of header indices by name bytes (std::multimap order).</summary>
-    private static void SortByName(HttpFrame frame, Span<byte> order)
+    /// <summary>
+    /// Stable insertion sort of header indices by name bytes (std::multimap order). Names are compared by their
+    /// first 8 bytes as one big-endian number first, which settles nearly every comparison without a span.
+    /// On return <paramref name="keys"/>[k] is the prefix key of the k-th name in order.
+    /// </summary>
+    private static void SortByName(HttpFrame frame, Span<byte> order, Span<ulong> keys)
     {
         for (var i = 0; i < order.Length; i++)
         {
             order[i] = (byte)i;
+            keys[i] = PrefixKey(frame.HeaderName(i));
         }
 
         if (order.Length > MaxSortedHeaders)
@@ -94,22 +100,33 @@ public static class HttpHeadersJson
         for (var i = 1; i < order.Length; i++)
         {
             var cur = order[i];
-            var name = frame.HeaderName(cur);
+            var key = keys[i];
             var j = i - 1;
-            while (j >= 0 && frame.HeaderName(order[j]).SequenceCompareTo(name) > 0)
+            while (j >= 0 && (keys[j] > key || (keys[j] == key && frame.HeaderName(order[j]).SequenceCompareTo(frame.HeaderName(cur)) > 0)))
             {
                 order[j + 1] = order[j];
+                keys[j + 1] = keys[j];
                 j--;
             }
 
             order[j + 1] = cur;
+            keys[j + 1] = key;
         }
     }
 
+    private static ulong PrefixKey(ReadOnlySpan<byte> name)
+    {
+        Span<byte> b = stackalloc byte[8];
+        b.Clear();
+        name[..Math.Min(8, name.Length)].CopyTo(b);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(b);
+    }
+
     /// <summary>Writes JSON into a fixed span; past its end it only records that it overflowed.</summary>
-    private ref struct JsonSink(Span<byte> dst)
+    private ref struct JsonSink(Span<byte> dst, bool mayNeedEscape)
     {
         private readonly Span<byte> _dst = dst;
+        private readonly bool _mayNeedEscape = mayNeedEscape;
 
         public int Written { get; private set; }
 
@@ -129,7 +146,7 @@ public static class HttpHeadersJson
 
         public void String(ReadOnlySpan<byte> s)
         {
-            if (Written + s.Length + 2 <= _dst.Length && s.IndexOfAny(NeedsEscape) < 0)
+            if (Written + s.Length + 2 <= _dst.Length && (!_mayNeedEscape || s.IndexOfAny(NeedsEscape) < 0))
             {
                 _dst[Written] = (byte)'"';
                 s.CopyTo(_dst[(Written + 1)..]);

@@ -19,6 +19,10 @@ public static partial class HttpParser
 
     private static ReadOnlySpan<byte> HttpVersionPrefix => "HTTP/1."u8;
 
+    /// <summary>Bytes a JSON string must escape, except CR and LF, which end head lines and never reach a value.</summary>
+    private static readonly SearchValues<byte> JsonEscapeBytes = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000b\u000c\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"u8);
+
     private static readonly SearchValues<byte> RequestStartBytes = SearchValues.Create("GHPDCOT"u8);
 
     /// <summary>
@@ -29,12 +33,25 @@ public static partial class HttpParser
     {
         consumed = 0;
         var lineEnd = buffer.IndexOf(Crlf);
-        if (!StartLineMayBeValid(lineEnd < 0 ? buffer : buffer[..lineEnd], kind, lineEnd >= 0))
+        if (lineEnd < 0)
+        {
+            return buffer.Length < MaxHeadBytes && StartLineMayBeValid(buffer, kind, complete: false)
+                ? OperationStatus.NeedMoreData
+                : OperationStatus.InvalidData;
+        }
+
+        // The start line is checked before the end of the head is looked for, so garbage fails at once.
+        var line = buffer[..lineEnd];
+        int methodLength = 0, pathLength = 0, minor, status = 0, messageStart = 0;
+        var lineOk = kind == HttpMessageKind.Request
+            ? TryParseRequestLine(line, out methodLength, out pathLength, out minor)
+            : TryParseStatusLine(line, out minor, out status, out messageStart);
+        if (!lineOk)
         {
             return OperationStatus.InvalidData;
         }
 
-        var end = lineEnd < 0 ? -1 : buffer[lineEnd..].IndexOf(HeadEnd);
+        var end = buffer[lineEnd..].IndexOf(HeadEnd);
         if (end < 0)
         {
             return buffer.Length >= MaxHeadBytes ? OperationStatus.InvalidData : OperationStatus.NeedMoreData;
@@ -51,12 +68,18 @@ public static partial class HttpParser
         frame.Kind = kind;
         frame.CopyHead(buffer[..headLength]);
         var head = frame.Head.AsSpan(0, headLength);
-        var startLineOk = kind == HttpMessageKind.Request
-            ? ParseRequestLine(head[..lineEnd], frame)
-            : ParseStatusLine(head[..lineEnd], frame);
-        if (!startLineOk)
+        frame.HeadNeedsEscape = head.IndexOfAny(JsonEscapeBytes) >= 0;
+        frame.MinorVersion = minor;
+        if (kind == HttpMessageKind.Request)
         {
-            return OperationStatus.InvalidData;
+            frame.MethodRange = (0, methodLength);
+            frame.PathRange = (methodLength + 1, pathLength);
+            frame.IsHeadRequest = line[..methodLength].SequenceEqual("HEAD"u8);
+        }
+        else
+        {
+            frame.Status = status;
+            frame.MessageRange = (messageStart, lineEnd - messageStart);
         }
 
         var pos = lineEnd + Crlf.Length;
@@ -172,20 +195,6 @@ public static partial class HttpParser
         return !complete || TryParseRequestLine(line, out _, out _, out _);
     }
 
-    private static bool ParseRequestLine(ReadOnlySpan<byte> line, HttpFrame frame)
-    {
-        if (!TryParseRequestLine(line, out var methodLength, out var pathLength, out var minor))
-        {
-            return false;
-        }
-
-        frame.MethodRange = (0, methodLength);
-        frame.PathRange = (methodLength + 1, pathLength);
-        frame.MinorVersion = minor;
-        frame.IsHeadRequest = line[..methodLength].SequenceEqual("HEAD"u8);
-        return true;
-    }
-
     private static bool TryParseRequestLine(ReadOnlySpan<byte> line, out int methodLength, out int pathLength, out int minor)
     {
         methodLength = line.IndexOf((byte)' ');
@@ -207,25 +216,12 @@ public static partial class HttpParser
         return version.Length == 8 && version.StartsWith(HttpVersionPrefix) && TryDigit(version[7], out minor);
     }
 
-    private static bool ParseStatusLine(ReadOnlySpan<byte> line, HttpFrame frame)
-    {
-        if (!TryParseStatusLine(line, out var minor, out var status, out var messageStart))
-        {
-            return false;
-        }
-
-        frame.MinorVersion = minor;
-        frame.Status = status;
-        frame.MessageRange = (messageStart, line.Length - messageStart);
-        return true;
-    }
-
     private static bool TryParseStatusLine(ReadOnlySpan<byte> line, out int minor, out int status, out int messageStart)
     {
         // "HTTP/1.1 200 OK"; the reason phrase may be empty ("HTTP/1.1 200" or "HTTP/1.1 200 ").
         status = 0;
         messageStart = line.Length;
-        if (line.Length < 12 || !TryDigit(line[7], out minor) || line[8] != (byte)' ')
+        if (line.Length < 12 || !line.StartsWith(HttpVersionPrefix) || !TryDigit(line[7], out minor) || line[8] != (byte)' ')
         {
             minor = 0;
             return false;
@@ -266,6 +262,11 @@ public static partial class HttpParser
         var lead = value.Length - value.TrimStart(" \t"u8).Length;
         value = value.Trim(" \t"u8);
         frame.AddHeader(lineStart, colon, lineStart + colon + 1 + lead, value.Length);
+        if (line.IndexOfAny((byte)'\r', (byte)'\n') >= 0)
+        {
+            frame.HeadNeedsEscape = true;
+        }
+
         return NoteFramingHeader(line[..colon], value, frame);
     }
 
@@ -289,8 +290,9 @@ public static partial class HttpParser
                 frame.ConnectionClose |= ContainsIgnoreCase(value, "close"u8);
                 break;
             case 12 when Ascii.EqualsIgnoreCase(name, "Content-Type"u8):
-                frame.ContentTypeIsJson |= ContainsIgnoreCase(value, "json"u8);
-                frame.ContentTypeIsText |= ContainsIgnoreCase(value, "json"u8) || ContainsIgnoreCase(value, "text"u8);
+                var json = ContainsIgnoreCase(value, "json"u8);
+                frame.ContentTypeIsJson |= json;
+                frame.ContentTypeIsText |= json || ContainsIgnoreCase(value, "text"u8);
                 break;
         }
 
@@ -299,12 +301,23 @@ public static partial class HttpParser
 
     private static bool ContainsIgnoreCase(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> lowerNeedle)
     {
-        for (var i = 0; i + lowerNeedle.Length <= haystack.Length; i++)
+        var first = lowerNeedle[0];
+        var from = 0;
+        while (from + lowerNeedle.Length <= haystack.Length)
         {
-            if (Ascii.EqualsIgnoreCase(haystack.Slice(i, lowerNeedle.Length), lowerNeedle))
+            var rel = haystack[from..].IndexOfAny(first, (byte)(first - 32));
+            if (rel < 0)
+            {
+                return false;
+            }
+
+            var i = from + rel;
+            if (i + lowerNeedle.Length <= haystack.Length && Ascii.EqualsIgnoreCase(haystack.Slice(i, lowerNeedle.Length), lowerNeedle))
             {
                 return true;
             }
+
+            from = i + 1;
         }
 
         return false;

@@ -34,9 +34,9 @@ public sealed class HttpFramePool(int maxRetained = 4096)
 
     public void Return(HttpFrame frame)
     {
+        // No reset here: ParseHead resets a frame before it fills it.
         if (_free.Count < maxRetained)
         {
-            frame.Reset();
             _free.Push(frame);
         }
     }
@@ -45,12 +45,13 @@ public sealed class HttpFramePool(int maxRetained = 4096)
 /// <summary>A FIFO of frames with indexed access (pipelined requests are looked up by position).</summary>
 internal sealed class FrameQueue
 {
+    // Capacity stays a power of two so indices wrap with a mask.
     private HttpFrame[] _items = new HttpFrame[4];
     private int _head;
 
     public int Count { get; private set; }
 
-    public HttpFrame this[int i] => _items[(_head + i) % _items.Length];
+    public HttpFrame this[int i] => _items[(_head + i) & (_items.Length - 1)];
 
     public void Enqueue(HttpFrame f)
     {
@@ -66,7 +67,7 @@ internal sealed class FrameQueue
             _head = 0;
         }
 
-        _items[(_head + Count) % _items.Length] = f;
+        _items[(_head + Count) & (_items.Length - 1)] = f;
         Count++;
     }
 
@@ -74,7 +75,7 @@ internal sealed class FrameQueue
     {
         var f = _items[_head];
         _items[_head] = null!;
-        _head = (_head + 1) % _items.Length;
+        _head = (_head + 1) & (_items.Length - 1);
         Count--;
         return f;
     }
