@@ -46,8 +46,8 @@ public sealed partial class Parser
         var left = ParseAnd();
         while (Current.IsKeyword("or"))
         {
-            _pos++;
-            left = new BoolOpExpr("or", left, ParseAnd(), left.Line, left.Column);
+            var op = Next();
+            left = new BoolOpExpr("or", left, ParseAnd(), op.Line, op.Column);
         }
 
         return left;
@@ -58,8 +58,8 @@ public sealed partial class Parser
         var left = ParseNot();
         while (Current.IsKeyword("and"))
         {
-            _pos++;
-            left = new BoolOpExpr("and", left, ParseNot(), left.Line, left.Column);
+            var op = Next();
+            left = new BoolOpExpr("and", left, ParseNot(), op.Line, op.Column);
         }
 
         return left;
@@ -80,10 +80,10 @@ public sealed partial class Parser
     {
         var left = ParseBinary(0);
         Expr? result = null;
-        while (TryCompareOp(out var op))
+        while (Current is var at && TryCompareOp(out var op))
         {
             var right = ParseBinary(0);
-            var cmp = new CompareExpr(op, left, right, left.Line, left.Column);
+            var cmp = new CompareExpr(op, left, right, at.Line, at.Column);
             result = result is null ? cmp : new BoolOpExpr("and", result, cmp, result.Line, result.Column);
             left = right;
         }
@@ -147,8 +147,8 @@ public sealed partial class Parser
         var left = ParseBinary(level + 1);
         while (Current.Kind == TokenKind.Operator && Array.IndexOf(Levels[level], Current.Text) >= 0)
         {
-            var op = Next().Text;
-            left = new BinaryExpr(op, left, ParseBinary(level + 1), left.Line, left.Column);
+            var op = Next();
+            left = new BinaryExpr(op.Text, left, ParseBinary(level + 1), op.Line, op.Column);
         }
 
         return left;
