@@ -33,6 +33,7 @@ public class AggregateExecTests
             Call("total", "sum", "latency", DataType.Int64),
             Call("lo", "min", "latency", DataType.Int64),
             Call("hi", "max", "latency", DataType.Int64),
+            Call("q", "quantiles", "latency", DataType.Int64),
         };
         var context = new ExecContext(store);
 
@@ -40,7 +41,7 @@ public class AggregateExecTests
         var nodeA = new AggregateExec(AggregateMode.Partial, new MemoryExec(PemSchemas.HttpEvents, batches.Take(3).ToList()), keys, aggs);
         var nodeB = new AggregateExec(AggregateMode.Partial, new MemoryExec(PemSchemas.HttpEvents, batches.Skip(3).ToList()), keys, aggs);
         var partials = nodeA.Execute(context).Concat(nodeB.Execute(context)).ToList();
-        nodeA.Schema.Columns.Select(c => c.Name).Should().Equal("req_method", "resp_status", "n", "avg$0", "avg$1", "total", "lo", "hi");
+        nodeA.Schema.Columns.Select(c => c.Name).Should().Equal("req_method", "resp_status", "n", "avg$0", "avg$1", "total", "lo", "hi", "q");
         var final = new AggregateExec(AggregateMode.Final, new MemoryExec(nodeA.Schema, partials), keys, aggs);
 
         var expected = Rows(single.Execute(context));

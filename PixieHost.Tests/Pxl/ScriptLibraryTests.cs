@@ -66,7 +66,9 @@ public class ScriptLibraryTests
             row["request_count"].Should().Be((long)g.Count);
             row["error_count"].Should().Be((long)g.Count(r => r.Status >= 400));
             row["latency_max"].Should().Be(g.Max(r => r.Latency));
-            row["latency_mean"].Should().Be((long)Math.Floor(g.Average(r => (double)r.Latency)));
+            var sorted = g.Select(r => r.Latency).Order().ToList();
+            ((long)row["latency_p50"]!).Should().BeCloseTo(sorted[(g.Count - 1) / 2], (ulong)(sorted[(g.Count - 1) / 2] * 0.011));
+            ((long)row["latency_p99"]!).Should().BeCloseTo(sorted[(int)Math.Floor(0.99 * (g.Count - 1))], (ulong)(sorted[^1] * 0.011));
             ((double)row["throughput"]!).Should().BeApproximately(g.Count / 600.0, 1e-9);
         }
     }
