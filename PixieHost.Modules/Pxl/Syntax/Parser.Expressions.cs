@@ -28,6 +28,23 @@ public sealed partial class Parser
 
     private Expr ParseExpression()
     {
+        if (++_depth > MaxDepth)
+        {
+            throw Error($"expression nested more than {MaxDepth} levels deep", Current);
+        }
+
+        try
+        {
+            return ParseConditional();
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Expr ParseConditional()
+    {
         var body = ParseOr();
         if (!Current.IsKeyword("if"))
         {
@@ -73,7 +90,25 @@ public sealed partial class Parser
         }
 
         var t = Next();
-        return new UnaryExpr("not", ParseNot(), t.Line, t.Column);
+        return new UnaryExpr("not", ParseExpressionAt(ParseNot), t.Line, t.Column);
+    }
+
+    /// <summary>Recursion through unary operators counts toward the nesting limit too.</summary>
+    private Expr ParseExpressionAt(Func<Expr> parse)
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw Error($"expression nested more than {MaxDepth} levels deep", Current);
+        }
+
+        try
+        {
+            return parse();
+        }
+        finally
+        {
+            _depth--;
+        }
     }
 
     private Expr ParseComparison()
@@ -160,7 +195,7 @@ public sealed partial class Parser
         if (t.Kind == TokenKind.Operator && t.Text is "-" or "+" or "~")
         {
             _pos++;
-            return new UnaryExpr(t.Text, ParseUnary(), t.Line, t.Column);
+            return new UnaryExpr(t.Text, ParseExpressionAt(ParseUnary), t.Line, t.Column);
         }
 
         var baseExpr = ParsePostfix();
