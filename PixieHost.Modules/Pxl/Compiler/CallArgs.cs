@@ -24,7 +24,7 @@ public sealed class CallArgs(Interpreter interpreter, Node call, IReadOnlyList<(
         {
             if (k.Name == name)
             {
-                return (k.Value, k.Node);
+                return (k.Value, k.Node is KeywordArg ka ? ka.Value : k.Node);
             }
         }
 

@@ -66,6 +66,7 @@ public sealed class FunctionRegistry
         r.Register(new MeanAggregate());
         r.Register(new MinMaxAggregate(max: false));
         r.Register(new MinMaxAggregate(max: true));
+        r.Register(new QuantilesAggregate());
         return r;
     }
 
@@ -137,6 +138,9 @@ public sealed class FunctionRegistry
     private static void RegisterGeneral(FunctionRegistry r)
     {
         r.Register(new ScalarFunction("contains").Add([Str, Str], Bool, StringKernels.Contains));
+        r.Register(new ScalarFunction("pluck").Add([Str, Str], Str, PluckKernels.Pluck));
+        r.Register(new ScalarFunction("pluck_int64").Add([Str, Str], I64, PluckKernels.PluckInt64));
+        r.Register(new ScalarFunction("pluck_float64").Add([Str, Str], F64, PluckKernels.PluckFloat64));
         r.Register(new ScalarFunction("length").Add([Str], I64, StringKernels.Length));
         r.Register(new ScalarFunction("tolower").Add([Str], Str, StringKernels.ToLower));
         r.Register(new ScalarFunction("toupper").Add([Str], Str, StringKernels.ToUpper));

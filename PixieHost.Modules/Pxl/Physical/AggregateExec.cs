@@ -63,6 +63,12 @@ public sealed class AggregateExec : ExecNode
         var accs = Aggregates.Select(a => a.Function.Create(a.Argument.Type)).ToArray();
         var argIndices = Mode == AggregateMode.Final ? StateIndices(accs) : Aggregates.Select(a => new[] { _input.Schema.IndexOf(a.Argument.Name) }).ToArray();
         var ids = Array.Empty<int>();
+        var stateColumns = new Column[accs.Length][];
+        for (var a = 0; a < accs.Length; a++)
+        {
+            stateColumns[a] = new Column[argIndices[a].Length];
+        }
+
         foreach (var batch in _input.Execute(context))
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -78,7 +84,12 @@ public sealed class AggregateExec : ExecNode
                 accs[a].EnsureGroups(groups.Count);
                 if (Mode == AggregateMode.Final)
                 {
-                    accs[a].Merge(span, argIndices[a].Select(i => batch[i]).ToArray());
+                    for (var s = 0; s < argIndices[a].Length; s++)
+                    {
+                        stateColumns[a][s] = batch[argIndices[a][s]];
+                    }
+
+                    accs[a].Merge(span, stateColumns[a]);
                 }
                 else
                 {

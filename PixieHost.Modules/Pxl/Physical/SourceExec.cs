@@ -3,7 +3,11 @@ using PixieHost.Modules.TableStore;
 
 namespace PixieHost.Modules.Pxl.Physical;
 
-/// <summary>Scans a table over a time range and hands on only the projected columns (no copy: the columns are shared).</summary>
+/// <summary>
+/// Scans a table over a time range and hands on only the projected columns. Batches wholly inside the range are
+/// shared without a copy, batches outside are skipped by their recorded time bounds, and batches straddling a bound
+/// are filtered with a selection vector over time_.
+/// </summary>
 public sealed class SourceExec : ExecNode
 {
     private readonly int[] _indices;
@@ -34,20 +38,65 @@ public sealed class SourceExec : ExecNode
             yield break;
         }
 
-        foreach (var batch in table.Scan(StartNs ?? long.MinValue, EndNs ?? long.MaxValue))
+        var start = StartNs ?? long.MinValue;
+        var end = EndNs ?? long.MaxValue;
+        var timeIndex = table.Schema.TimeColumnIndex;
+        int[] selection = [];
+        foreach (var stored in table.Snapshot())
         {
             context.CancellationToken.ThrowIfCancellationRequested();
+            var batch = stored.Batch;
+            var whole = timeIndex < 0 || (stored.MinTime >= start && stored.MaxTime <= end);
+            if (!whole && (stored.MaxTime < start || stored.MinTime > end))
+            {
+                continue;
+            }
+
             var cols = new Column[_indices.Length];
-            long bytes = 0;
             for (var i = 0; i < cols.Length; i++)
             {
                 cols[i] = batch[_indices[i]];
-                bytes += cols[i].ByteSize;
+            }
+
+            var rows = batch.RowCount;
+            if (!whole)
+            {
+                // A batch straddling the range: select its rows by time and copy only the projected columns.
+                var times = ((Int64Column)batch[timeIndex]).Values;
+                if (selection.Length < rows)
+                {
+                    selection = new int[rows];
+                }
+
+                var n = 0;
+                for (var r = 0; r < rows; r++)
+                {
+                    selection[n] = r;
+                    n += times[r] >= start && times[r] <= end ? 1 : 0;
+                }
+
+                if (n == 0)
+                {
+                    continue;
+                }
+
+                for (var i = 0; i < cols.Length; i++)
+                {
+                    cols[i] = ColumnGather.Gather(cols[i], selection.AsSpan(0, n));
+                }
+
+                rows = n;
+            }
+
+            long bytes = 0;
+            foreach (var c in cols)
+            {
+                bytes += c.ByteSize;
             }
 
             context.BytesProcessed += bytes;
-            context.RecordsProcessed += batch.RowCount;
-            yield return new RowBatch(Schema, cols, batch.RowCount);
+            context.RecordsProcessed += rows;
+            yield return new RowBatch(Schema, cols, rows);
         }
     }
 

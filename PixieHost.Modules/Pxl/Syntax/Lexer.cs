@@ -314,12 +314,12 @@ public sealed class Lexer
             case '\'': sb.Append('\''); break;
             case '"': sb.Append('"'); break;
             case '\n': _pos--; NextLine(); break;
-            case 'x' when _pos + 2 <= _text.Length:
-                sb.Append((char)int.Parse(_text.AsSpan(_pos, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+            case 'x' when _pos + 2 <= _text.Length && int.TryParse(_text.AsSpan(_pos, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var x):
+                sb.Append((char)x);
                 _pos += 2;
                 break;
-            case 'u' when _pos + 4 <= _text.Length:
-                sb.Append((char)int.Parse(_text.AsSpan(_pos, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+            case 'u' when _pos + 4 <= _text.Length && int.TryParse(_text.AsSpan(_pos, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var u):
+                sb.Append((char)u);
                 _pos += 4;
                 break;
             default: sb.Append('\\').Append(e); break;
@@ -338,7 +338,12 @@ public sealed class Lexer
             }
 
             var hex = _text[(start + 2).._pos].Replace("_", string.Empty);
-            Add(TokenKind.Int, long.Parse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture), Col(start));
+            if (!long.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var h))
+            {
+                throw _source.Error("invalid hexadecimal literal", _line, Col(start));
+            }
+
+            Add(TokenKind.Int, h.ToString(CultureInfo.InvariantCulture), Col(start));
             return;
         }
 
@@ -370,7 +375,16 @@ public sealed class Lexer
             }
         }
 
-        Add(isFloat ? TokenKind.Float : TokenKind.Int, _text[start.._pos].Replace("_", string.Empty), Col(start));
+        var text = _text[start.._pos].Replace("_", string.Empty);
+        var valid = isFloat
+            ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            : long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
+        if (!valid)
+        {
+            throw _source.Error(isFloat ? $"invalid number '{text}'" : $"integer '{text}' does not fit in 64 bits", _line, Col(start));
+        }
+
+        Add(isFloat ? TokenKind.Float : TokenKind.Int, text, Col(start));
     }
 
     private void ReadOperator()

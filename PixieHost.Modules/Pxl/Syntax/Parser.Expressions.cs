@@ -28,6 +28,23 @@ public sealed partial class Parser
 
     private Expr ParseExpression()
     {
+        if (++_depth > MaxDepth)
+        {
+            throw Error($"expression nested more than {MaxDepth} levels deep", Current);
+        }
+
+        try
+        {
+            return ParseConditional();
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Expr ParseConditional()
+    {
         var body = ParseOr();
         if (!Current.IsKeyword("if"))
         {
@@ -46,8 +63,8 @@ public sealed partial class Parser
         var left = ParseAnd();
         while (Current.IsKeyword("or"))
         {
-            _pos++;
-            left = new BoolOpExpr("or", left, ParseAnd(), left.Line, left.Column);
+            var op = Next();
+            left = new BoolOpExpr("or", left, ParseAnd(), op.Line, op.Column);
         }
 
         return left;
@@ -58,8 +75,8 @@ public sealed partial class Parser
         var left = ParseNot();
         while (Current.IsKeyword("and"))
         {
-            _pos++;
-            left = new BoolOpExpr("and", left, ParseNot(), left.Line, left.Column);
+            var op = Next();
+            left = new BoolOpExpr("and", left, ParseNot(), op.Line, op.Column);
         }
 
         return left;
@@ -73,17 +90,35 @@ public sealed partial class Parser
         }
 
         var t = Next();
-        return new UnaryExpr("not", ParseNot(), t.Line, t.Column);
+        return new UnaryExpr("not", ParseExpressionAt(ParseNot), t.Line, t.Column);
+    }
+
+    /// <summary>Recursion through unary operators counts toward the nesting limit too.</summary>
+    private Expr ParseExpressionAt(Func<Expr> parse)
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw Error($"expression nested more than {MaxDepth} levels deep", Current);
+        }
+
+        try
+        {
+            return parse();
+        }
+        finally
+        {
+            _depth--;
+        }
     }
 
     private Expr ParseComparison()
     {
         var left = ParseBinary(0);
         Expr? result = null;
-        while (TryCompareOp(out var op))
+        while (Current is var at && TryCompareOp(out var op))
         {
             var right = ParseBinary(0);
-            var cmp = new CompareExpr(op, left, right, left.Line, left.Column);
+            var cmp = new CompareExpr(op, left, right, at.Line, at.Column);
             result = result is null ? cmp : new BoolOpExpr("and", result, cmp, result.Line, result.Column);
             left = right;
         }
@@ -147,8 +182,8 @@ public sealed partial class Parser
         var left = ParseBinary(level + 1);
         while (Current.Kind == TokenKind.Operator && Array.IndexOf(Levels[level], Current.Text) >= 0)
         {
-            var op = Next().Text;
-            left = new BinaryExpr(op, left, ParseBinary(level + 1), left.Line, left.Column);
+            var op = Next();
+            left = new BinaryExpr(op.Text, left, ParseBinary(level + 1), op.Line, op.Column);
         }
 
         return left;
@@ -160,7 +195,7 @@ public sealed partial class Parser
         if (t.Kind == TokenKind.Operator && t.Text is "-" or "+" or "~")
         {
             _pos++;
-            return new UnaryExpr(t.Text, ParseUnary(), t.Line, t.Column);
+            return new UnaryExpr(t.Text, ParseExpressionAt(ParseUnary), t.Line, t.Column);
         }
 
         var baseExpr = ParsePostfix();

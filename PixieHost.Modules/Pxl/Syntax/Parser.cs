@@ -11,7 +11,9 @@ public sealed partial class Parser
     private readonly SourceText _source;
     private readonly List<Token> _tokens;
     private readonly Dictionary<string, string> _flags;
+    private const int MaxDepth = 100;
     private int _pos;
+    private int _depth;
 
     private Parser(SourceText source)
     {

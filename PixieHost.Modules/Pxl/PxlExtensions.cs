@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PixieHost.Modules.Pxl.Scripts;
+
+namespace PixieHost.Modules.Pxl;
+
+/// <summary>Registers the PxL engine: the script library and a <see cref="QueryExecutor"/> over the node's table store.</summary>
+public static class PxlExtensions
+{
+    /// <summary>
+    /// Adds <see cref="ScriptLibrary"/>, <see cref="QueryExecutor"/> and <see cref="IQueryExecutor"/>. Needs a
+    /// <see cref="TableStore.TableStore"/> in the container; uses a registered <see cref="TimeProvider"/> for px.now(),
+    /// else the system clock.
+    /// </summary>
+    public static IServiceCollection AddPxl(this IServiceCollection services)
+    {
+        services.TryAddSingleton(ScriptLibrary.Embedded);
+        services.TryAddSingleton(sp =>
+        {
+            var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+            return new QueryExecutor(
+                sp.GetRequiredService<TableStore.TableStore>(),
+                () => (time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100,
+                sp.GetRequiredService<ScriptLibrary>());
+        });
+        services.TryAddSingleton<IQueryExecutor>(sp => sp.GetRequiredService<QueryExecutor>());
+        return services;
+    }
+}
