@@ -55,6 +55,16 @@ public static class GrpcFraming
         writer.Advance(GrpcProtocol.HeaderSize + size);
     }
 
+    /// <summary>Writes an already encoded message with its prefix.</summary>
+    public static void WriteSerialized(IBufferWriter<byte> writer, ReadOnlySpan<byte> message)
+    {
+        var span = writer.GetSpan(GrpcProtocol.HeaderSize + message.Length);
+        span[0] = 0;
+        BinaryPrimitives.WriteUInt32BigEndian(span[1..], (uint)message.Length);
+        message.CopyTo(span[GrpcProtocol.HeaderSize..]);
+        writer.Advance(GrpcProtocol.HeaderSize + message.Length);
+    }
+
     /// <summary>One framed message as a new array (client request bodies).</summary>
     public static byte[] ToFramedArray(IMessage message)
     {

@@ -187,6 +187,47 @@ public sealed class VizierServiceTests
     }
 
     [Test]
+    public async Task ExecuteScript_ClientStopsAfterFirstBatch_ServerStreamEndsEarly()
+    {
+        // 500 MB of rows (one 1 MB batch listed 500 times): far more than HTTP/2 windows (up to 16 MB) and Kestrel
+        // buffers hold, so the server can only finish early if the client's hang-up cancels it.
+        var schema = new TableSchema("big", [new ColumnSchema("s", DataType.String)]);
+        var builder = new RowBatchBuilder(schema, 10_000);
+        var row = new string('x', 100);
+        for (var i = 0; i < 10_000; i++)
+        {
+            builder.AppendRow(row);
+        }
+
+        var batch = builder.Build();
+        var served = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var executor = new TestQueryExecutor(new ResultTable("big", schema, Enumerable.Repeat(batch, 500).ToList()));
+        _host = await RpcTestHost.StartAsync(
+            s => s.AddSingleton<IQueryExecutor>(executor).AddVizierApi(),
+            app =>
+            {
+                app.Use(async (ctx, next) =>
+                {
+                    await next(ctx);
+                    served.TrySetResult(ctx.RequestAborted.IsCancellationRequested);
+                });
+                app.MapVizierApi();
+            });
+        using var client = new VizierClient(_host.Address);
+
+        var batches = 0;
+        await foreach (var response in client.ExecuteScriptAsync(VizierClient.CreateRequest("s")))
+        {
+            if (response.Data?.Batch is not null && ++batches == 1)
+            {
+                break;
+            }
+        }
+
+        (await served.Task.WaitAsync(TimeSpan.FromSeconds(10))).Should().BeTrue("the server saw the client's reset and stopped");
+    }
+
+    [Test]
     public async Task ExecuteScript_EmptyScript_InvalidArgument()
     {
         using var client = await StartAsync(new TestQueryExecutor());

@@ -48,6 +48,9 @@ public sealed class RpcChannel : IDisposable
     {
         PooledConnectionIdleTimeout = System.Threading.Timeout.InfiniteTimeSpan,
         EnableMultipleHttp2Connections = true,
+
+        // A 64 KiB start window caps a stream at one window per round trip until dynamic sizing catches up.
+        InitialHttp2StreamWindowSize = 1024 * 1024,
         KeepAlivePingDelay = TimeSpan.FromSeconds(60),
         KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
         KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,

@@ -69,7 +69,8 @@ internal sealed class RpcClientCall<TResponse> : IAsyncDisposable
         }
 
         var stream = await _response.Content.ReadAsStreamAsync(_cts.Token).ConfigureAwait(false);
-        _reader = PipeReader.Create(stream);
+        // 64 KiB reads: gRPC messages are often tens of KiB (row batches); the 4 KiB default costs many small reads.
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024));
     }
 
     /// <summary>The next message, or null once the call ended with OK; throws <see cref="RpcException"/> otherwise.</summary>

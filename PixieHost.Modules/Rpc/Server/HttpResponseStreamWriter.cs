@@ -7,12 +7,25 @@ namespace PixieHost.Modules.Rpc.Server;
 internal sealed class HttpResponseStreamWriter<T>(RpcCallContext context) : IRpcStreamWriter<T>
     where T : IMessage<T>
 {
-    public async Task WriteAsync(T message, CancellationToken cancellationToken = default)
+    public Task WriteAsync(T message, CancellationToken cancellationToken = default)
     {
         var token = cancellationToken.CanBeCanceled ? cancellationToken : context.CancellationToken;
         token.ThrowIfCancellationRequested();
+        GrpcFraming.WriteMessage(context.HttpContext.Response.BodyWriter, message);
+        return FlushAsync(token);
+    }
+
+    public Task WriteSerializedAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        var token = cancellationToken.CanBeCanceled ? cancellationToken : context.CancellationToken;
+        token.ThrowIfCancellationRequested();
+        GrpcFraming.WriteSerialized(context.HttpContext.Response.BodyWriter, message.Span);
+        return FlushAsync(token);
+    }
+
+    private async Task FlushAsync(CancellationToken token)
+    {
         var body = context.HttpContext.Response.BodyWriter;
-        GrpcFraming.WriteMessage(body, message);
         context.MessagesWritten++;
         var flush = await body.FlushAsync(token).ConfigureAwait(false);
         if (flush.IsCanceled || flush.IsCompleted)

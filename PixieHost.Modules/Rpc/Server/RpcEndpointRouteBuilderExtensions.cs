@@ -76,7 +76,9 @@ public static class RpcEndpointRouteBuilderExtensions
         // Several services may ask for it; two identical fallbacks would make every unknown path ambiguous.
         if (FallbackMapped.TryAdd(endpoints, new object()))
         {
-            endpoints.MapFallback("{service}/{method}", RpcServerCall.UnimplementedAsync);
+            // POST only: GET pages of a UI in the same application keep their own 404 handling.
+            endpoints.MapFallback("{service}/{method}", RpcServerCall.UnimplementedAsync)
+                .WithMetadata(new HttpMethodMetadata([HttpMethods.Post]));
         }
     }
 

@@ -24,6 +24,7 @@ internal static partial class RpcServerCall
 
         LiftRequestLimits(http);
         http.Response.ContentType = GrpcProtocol.ContentType;
+        http.Response.Headers[GrpcProtocol.AcceptEncodingHeader] = "identity";
 
         DateTime? deadline = null;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
