@@ -33,7 +33,8 @@ public static class PemExtensions
     public static WebApplicationBuilder AddPem(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<PemOptions>().BindConfiguration(PemOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<SocketTracerOptions>().BindConfiguration(SocketTracerOptions.Section).ValidateOnStart();
+        builder.Services.AddSocketTracer();
+        builder.Services.AddOptions<SocketTracerOptions>().Configure<IOptions<HostingOptions>>((o, h) => o.Asid = h.Value.AgentShortId);
         builder.Services.AddHostedService<ProcessStatsService>();
         builder.Services.AddSingleton<SocketTracerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SocketTracerService>());

@@ -14,14 +14,6 @@ public sealed class PemOptions
     [Range(50, 3_600_000)]
     public int ProcessStatsPeriodMs { get; set; } = 1000;
 
-    /// <summary>How often traced records are pushed into the table store, in milliseconds. Pixie: 1000.</summary>
-    [Range(10, 60_000)]
-    public int PushPeriodMs { get; set; } = 1000;
-
-    /// <summary>How often conn_stats rows are written, in milliseconds. Pixie: every 50th 200 ms sample, 10000.</summary>
-    [Range(100, 3_600_000)]
-    public int ConnStatsPeriodMs { get; set; } = 10_000;
-
     /// <summary>Size of the kernel→user ring buffer in MiB (rounded up to a power of two). Default 64.</summary>
     [Range(1, 4096)]
     public int RingBufferMb { get; set; } = 64;

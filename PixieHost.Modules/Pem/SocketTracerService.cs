@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,28 +8,24 @@ using PixieHost.Modules.Pem.SocketTracer;
 namespace PixieHost.Modules.Pem;
 
 /// <summary>
-/// Runs the socket tracer: loads and attaches the BPF probes, drains the ring buffer on one dedicated thread
-/// into the <see cref="SocketTracer.SocketTracer"/>, and pushes records into the table store on the push period.
+/// Runs the kernel half of the socket tracer: loads and attaches the BPF probes and drains the ring buffer on one
+/// dedicated thread into the <see cref="SocketTracer.SocketTracer"/> (whose own flush service pushes the rows).
 /// When eBPF is unavailable it says what is missing and how to fix it, and the rest of the PEM keeps running.
 /// </summary>
 public sealed partial class SocketTracerService(
-    TableStore.TableStore store,
+    SocketTracer.SocketTracer tracer,
     IOptions<PemOptions> pemOptions,
-    IOptions<SocketTracerOptions> tracerOptions,
-    IOptions<HostingOptions> hosting,
     ILogger<SocketTracerService> logger) : BackgroundService, IStatusSource
 {
     private const int PollTimeoutMs = 10;
     private volatile string _state = "starting";
     private SocketTraceProbe? _probe;
-    private SocketTracer.SocketTracer? _tracer;
 
     public string Name => "socket_tracer";
 
     public object Snapshot()
     {
         var probe = _probe;
-        var tracer = _tracer;
         ProbeStats? kernel = null;
         try
         {
@@ -46,7 +41,7 @@ public sealed partial class SocketTracerService(
             events = kernel?.Events ?? 0,
             drops = kernel?.Drops ?? 0,
             bytes_copied = kernel?.BytesCopied ?? 0,
-            tracer = tracer?.GetStats(),
+            tracer = tracer.GetStats(),
         };
     }
 
@@ -94,32 +89,15 @@ public sealed partial class SocketTracerService(
             return;
         }
 
-        var options = tracerOptions.Value;
-        options.Asid = hosting.Value.AgentShortId;
-        var tracer = _tracer = new SocketTracer.SocketTracer(options, store);
         _state = "running";
         LogRunning(logger, pem.RingBufferMb, pem.MaxCopyBytes);
-        var push = Stopwatch.StartNew();
-        var conn = Stopwatch.StartNew();
         try
         {
             while (!ct.IsCancellationRequested)
             {
                 _probe.Poll(PollTimeoutMs, tracer);
-                if (push.ElapsedMilliseconds >= pem.PushPeriodMs)
-                {
-                    tracer.Flush();
-                    push.Restart();
-                }
-
-                if (conn.ElapsedMilliseconds >= pem.ConnStatsPeriodMs)
-                {
-                    tracer.FlushConnStats();
-                    conn.Restart();
-                }
             }
 
-            tracer.Flush();
             _state = "stopped";
         }
         catch (Exception ex) when (ex is EbpfUnavailableException or InvalidOperationException)

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PixieHost.Modules.Hosting;
 using PixieHost.Modules.Pxl;
-using PixieHost.Modules.Pxl.Scripts;
 
 namespace PixieHost.Modules.QueryBroker;
 
@@ -17,15 +16,11 @@ public static class QueryBrokerExtensions
     public static WebApplicationBuilder AddQueryBroker(this WebApplicationBuilder builder)
     {
         builder.Services.AddVizierApi();
-        builder.Services.AddSingleton(ScriptLibrary.Embedded);
-        builder.Services.AddSingleton<IQueryExecutor>(sp => new QueryExecutor(
-            sp.GetRequiredService<TableStore.TableStore>(), NowNs(sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<ScriptLibrary>()));
+        builder.Services.AddPxl();
         builder.Services.AddSingleton<IListenerDescription, QueryApiListener>();
         builder.WebHost.ConfigureKestrel(k => k.ListenVizierApi());
         return builder;
     }
-
-    private static Func<long> NowNs(TimeProvider time) => () => (time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
 
     public static void MapQueryBroker(this WebApplication app) => app.MapVizierApi();
 

@@ -29,7 +29,7 @@ public sealed class PixieProcess : IDisposable
     {
         var q = $"127.0.0.1:{ChildProcess.FreePort()}";
         var s = $"127.0.0.1:{ChildProcess.FreePort()}";
-        string[] args = [PixieDll, "serve", "--set", $"QueryBroker:Api:Address={q}", "--set", $"Hosting:StatusAddress={s}", "--set", "Pem:PushPeriodMs=200", .. extra];
+        string[] args = [PixieDll, "serve", "--set", $"QueryBroker:Api:Address={q}", "--set", $"Hosting:StatusAddress={s}", "--set", "Pem:SocketTracer:PushInterval=00:00:00.200", .. extra];
         var p = ChildProcess.Start("dotnet", args);
         try
         {
