@@ -25,12 +25,18 @@ public sealed class PixieProcess : IDisposable
 
     public static string PixieDll => Path.Combine(AppContext.BaseDirectory, "pixie.dll");
 
-    public static PixieProcess Start(bool waitForTracer, params string[] extra)
+    public static PixieProcess Start(bool waitForTracer, params string[] extra) => StartWrapped(waitForTracer, [], extra);
+
+    /// <summary>Starts pixie as root but with every capability dropped (setpriv), as a pod without privileges would run.</summary>
+    public static PixieProcess StartWithoutCapabilities() =>
+        StartWrapped(false, ["setpriv", "--bounding-set=-all", "--inh-caps=-all", "--ambient-caps=-all"], []);
+
+    private static PixieProcess StartWrapped(bool waitForTracer, string[] wrapper, string[] extra)
     {
         var q = $"127.0.0.1:{ChildProcess.FreePort()}";
         var s = $"127.0.0.1:{ChildProcess.FreePort()}";
         string[] args = [PixieDll, "serve", "--set", $"QueryBroker:Api:Address={q}", "--set", $"Hosting:StatusAddress={s}", "--set", "Pem:SocketTracer:PushInterval=00:00:00.200", .. extra];
-        var p = ChildProcess.Start("dotnet", args);
+        var p = wrapper.Length == 0 ? ChildProcess.Start("dotnet", args) : ChildProcess.Start(wrapper[0], [.. wrapper[1..], "dotnet", .. args]);
         try
         {
             p.WaitFor("Press Ctrl+C", TimeSpan.FromSeconds(60));
