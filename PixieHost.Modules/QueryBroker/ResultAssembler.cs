@@ -1,6 +1,8 @@
+using System.Buffers;
 using PixieHost.Modules.Pxl;
 using PixieHost.Modules.Rpc;
 using PixieHost.Modules.Rpc.VizierApi;
+using PixieHost.Modules.TableStore;
 
 namespace PixieHost.Modules.QueryBroker;
 
@@ -47,7 +49,64 @@ public sealed class ResultAssembler(string? script = null)
         }
     }
 
+    /// <summary>
+    /// Adds one response given as protobuf bytes: row batches are decoded straight into columns
+    /// (<see cref="RowBatchDecoder"/>), everything else goes through the generated parser.
+    /// </summary>
+    public void AddSerialized(ReadOnlySequence<byte> message)
+    {
+        byte[]? rented = null;
+        var span = message.IsSingleSegment ? message.FirstSpan : CopyToRented(message, out rented);
+        try
+        {
+            if (!RowBatchDecoder.TryDecodeBatchResponse(span, out var decoded))
+            {
+                Add(ExecuteScriptResponse.Parser.ParseFrom(span));
+                return;
+            }
+
+            if (!_byId.TryGetValue(decoded.TableId, out var target))
+            {
+                throw new RpcException(StatusCode.Internal, $"Batch for table id '{decoded.TableId}' arrived before its metadata.");
+            }
+
+            target.Add(ToRowBatch(target.Relation, decoded), decoded.Eos);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
     public ClientQueryResult Build() => new(_queryId, _tables, _stats);
+
+    private static RowBatch ToRowBatch(TableSchema schema, DecodedBatch decoded)
+    {
+        if (decoded.Columns.Length != schema.Count)
+        {
+            throw new InvalidDataException($"Batch of table '{schema.Name}' has {decoded.Columns.Length} columns, the relation {schema.Count}.");
+        }
+
+        for (var i = 0; i < schema.Count; i++)
+        {
+            if (decoded.Columns[i].Type != schema[i].Type)
+            {
+                throw new InvalidDataException($"Column '{schema[i].Name}' is {decoded.Columns[i].Type}; the relation says {schema[i].Type}.");
+            }
+        }
+
+        return new RowBatch(schema, decoded.Columns, checked((int)decoded.NumRows));
+    }
+
+    private static ReadOnlySpan<byte> CopyToRented(ReadOnlySequence<byte> message, out byte[] rented)
+    {
+        rented = ArrayPool<byte>.Shared.Rent(checked((int)message.Length));
+        message.CopyTo(rented);
+        return rented.AsSpan(0, (int)message.Length);
+    }
 
     private Exception ToException(Status status)
     {

@@ -37,9 +37,12 @@ public sealed class VizierClient : IDisposable
     public Task<ClientQueryResult> RunScriptAsync(
         string script, IReadOnlyDictionary<string, string>? args = null, string? queryName = null, RpcCallOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var request = CreateRequest(script, args, queryName);
-        return CollectAsync(ExecuteScriptAsync(request, options, cancellationToken), script, cancellationToken);
+        return CollectSerializedAsync(CreateRequest(script, args, queryName), script, options, cancellationToken);
     }
+
+    /// <summary>Runs <paramref name="request"/> and assembles the result (row batches decoded without protobuf objects).</summary>
+    public async Task<ClientQueryResult> RunAsync(ExecuteScriptRequest request, RpcCallOptions? options = null, CancellationToken cancellationToken = default) =>
+        await CollectSerializedAsync(request, request.QueryStr, options, cancellationToken).ConfigureAwait(false);
 
     /// <summary>True when the server's first health message says OK.</summary>
     public async Task<bool> HealthCheckAsync(RpcCallOptions? options = null, CancellationToken cancellationToken = default)
@@ -82,6 +85,17 @@ public sealed class VizierClient : IDisposable
         await foreach (var response in responses.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             assembler.Add(response);
+        }
+
+        return assembler.Build();
+    }
+
+    private async Task<ClientQueryResult> CollectSerializedAsync(ExecuteScriptRequest request, string script, RpcCallOptions? options, CancellationToken cancellationToken)
+    {
+        var assembler = new ResultAssembler(script);
+        await foreach (var message in _channel.ServerStreamingSerializedAsync(VizierServiceMethods.ExecuteScript, request, options, cancellationToken).ConfigureAwait(false))
+        {
+            assembler.AddSerialized(message);
         }
 
         return assembler.Build();
