@@ -50,6 +50,16 @@ public sealed class RpcChannelTests
     }
 
     [Test]
+    public async Task UnaryAsync_LargestGrpcTimeout_NoTimerOverflow()
+    {
+        var options = new RpcCallOptions { Timeout = TimeSpan.FromHours(99_999_999) };
+
+        var response = await _channel.UnaryAsync(EchoRpcService.Echo, new Status { Code = 3 }, options);
+
+        response.Code.Should().Be(3);
+    }
+
+    [Test]
     public async Task UnaryAsync_UnknownMethod_Unimplemented()
     {
         var missing = new RpcMethod<Status, Status>(RpcMethodType.Unary, "test.Echo", "Missing", Status.Parser, Status.Parser);

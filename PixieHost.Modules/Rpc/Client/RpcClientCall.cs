@@ -30,7 +30,8 @@ internal sealed class RpcClientCall<TResponse> : IAsyncDisposable
         _maxMessageSize = maxMessageSize;
         _userToken = userToken;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(userToken);
-        if (timeout is { } t)
+        // Timers take at most int.MaxValue ms (~24.8 days): longer deadlines are left to the server.
+        if (timeout is { } t && t < TimeSpan.FromMilliseconds(int.MaxValue))
         {
             _cts.CancelAfter(t);
         }
