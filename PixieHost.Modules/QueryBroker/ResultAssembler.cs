@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using PixieHost.Modules.Pxl;
 using PixieHost.Modules.Rpc;
 using PixieHost.Modules.Rpc.VizierApi;
@@ -7,7 +8,8 @@ using PixieHost.Modules.TableStore;
 namespace PixieHost.Modules.QueryBroker;
 
 /// <summary>Folds <c>ExecuteScriptResponse</c> messages into a <see cref="ClientQueryResult"/>.</summary>
-public sealed class ResultAssembler(string? script = null)
+/// <remarks>Encrypted batches (Pixie's end-to-end mode) need the private key that matches the request's JWK.</remarks>
+public sealed class ResultAssembler(string? script = null, RSA? decryptionKey = null)
 {
     private readonly List<ClientTable> _tables = [];
     private readonly Dictionary<string, ClientTable> _byId = new(StringComparer.Ordinal);
@@ -42,6 +44,11 @@ public sealed class ResultAssembler(string? script = null)
                 }
 
                 target.Add(RowBatchWireFormat.FromRowBatchData(target.Relation, batch), batch.Eos);
+                break;
+            case ExecuteScriptResponse.ResultOneofCase.Data when !response.Data.EncryptedBatch.IsEmpty:
+                var key = decryptionKey ?? throw new RpcException(StatusCode.FailedPrecondition, "The server sent an encrypted batch but no decryption key was given.");
+                var plain = RowBatchData.Parser.ParseFrom(BatchEncryption.Decrypt(key, response.Data.EncryptedBatch.Span));
+                Add(new ExecuteScriptResponse { QueryId = response.QueryId, Data = new QueryData { Batch = plain } });
                 break;
             case ExecuteScriptResponse.ResultOneofCase.Data when response.Data.ExecutionStats is { } s:
                 _stats = new QueryStats(s.Timing?.CompilationTimeNs ?? 0, s.Timing?.ExecutionTimeNs ?? 0, s.BytesProcessed, s.RecordsProcessed);
