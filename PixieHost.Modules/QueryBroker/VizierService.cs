@@ -15,7 +15,10 @@ namespace PixieHost.Modules.QueryBroker;
 /// Pixie's public query API. <c>ExecuteScript</c> runs a script through <see cref="IQueryExecutor"/> and streams, as
 /// Pixie does: one <c>meta_data</c> per output table, then the tables' <c>data.batch</c> messages (the last one of each
 /// table with <c>eow</c> and <c>eos</c>), then <c>data.execution_stats</c>. Script errors travel in-band in
-/// <c>status</c> (compile errors: code 3 with a <c>compiler_error</c>); the gRPC status stays OK.
+/// <c>status</c> (compile errors: code 3 with a <c>compiler_error</c>); the gRPC status stays OK. With
+/// <c>encryption_options</c> every batch travels as a JWE in <c>data.encrypted_batch</c> (see <see cref="BatchEncryption"/>).
+/// Not supported yet: <c>mutation</c> (tracepoint deployment; the flag is ignored), <c>exec_funcs[].func_name</c> and
+/// <c>output_table_prefix</c> (only the arguments are passed on), <c>configs</c>, <c>GenerateOTelScript</c> (UNIMPLEMENTED).
 /// </summary>
 public sealed partial class VizierService(IQueryExecutor executor, IOptions<VizierApiOptions> options, ILogger<VizierService> logger)
 {
