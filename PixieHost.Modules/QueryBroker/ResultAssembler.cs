@@ -1,11 +1,15 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using PixieHost.Modules.Pxl;
 using PixieHost.Modules.Rpc;
 using PixieHost.Modules.Rpc.VizierApi;
+using PixieHost.Modules.TableStore;
 
 namespace PixieHost.Modules.QueryBroker;
 
 /// <summary>Folds <c>ExecuteScriptResponse</c> messages into a <see cref="ClientQueryResult"/>.</summary>
-public sealed class ResultAssembler(string? script = null)
+/// <remarks>Encrypted batches (Pixie's end-to-end mode) need the private key that matches the request's JWK.</remarks>
+public sealed class ResultAssembler(string? script = null, RSA? decryptionKey = null)
 {
     private readonly List<ClientTable> _tables = [];
     private readonly Dictionary<string, ClientTable> _byId = new(StringComparer.Ordinal);
@@ -41,13 +45,75 @@ public sealed class ResultAssembler(string? script = null)
 
                 target.Add(RowBatchWireFormat.FromRowBatchData(target.Relation, batch), batch.Eos);
                 break;
+            case ExecuteScriptResponse.ResultOneofCase.Data when !response.Data.EncryptedBatch.IsEmpty:
+                var key = decryptionKey ?? throw new RpcException(StatusCode.FailedPrecondition, "The server sent an encrypted batch but no decryption key was given.");
+                var plain = RowBatchData.Parser.ParseFrom(BatchEncryption.Decrypt(key, response.Data.EncryptedBatch.Span));
+                Add(new ExecuteScriptResponse { QueryId = response.QueryId, Data = new QueryData { Batch = plain } });
+                break;
             case ExecuteScriptResponse.ResultOneofCase.Data when response.Data.ExecutionStats is { } s:
                 _stats = new QueryStats(s.Timing?.CompilationTimeNs ?? 0, s.Timing?.ExecutionTimeNs ?? 0, s.BytesProcessed, s.RecordsProcessed);
                 break;
         }
     }
 
+    /// <summary>
+    /// Adds one response given as protobuf bytes: row batches are decoded straight into columns
+    /// (<see cref="RowBatchDecoder"/>), everything else goes through the generated parser.
+    /// </summary>
+    public void AddSerialized(ReadOnlySequence<byte> message)
+    {
+        byte[]? rented = null;
+        var span = message.IsSingleSegment ? message.FirstSpan : CopyToRented(message, out rented);
+        try
+        {
+            if (!RowBatchDecoder.TryDecodeBatchResponse(span, out var decoded))
+            {
+                Add(ExecuteScriptResponse.Parser.ParseFrom(span));
+                return;
+            }
+
+            if (!_byId.TryGetValue(decoded.TableId, out var target))
+            {
+                throw new RpcException(StatusCode.Internal, $"Batch for table id '{decoded.TableId}' arrived before its metadata.");
+            }
+
+            target.Add(ToRowBatch(target.Relation, decoded), decoded.Eos);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
     public ClientQueryResult Build() => new(_queryId, _tables, _stats);
+
+    private static RowBatch ToRowBatch(TableSchema schema, DecodedBatch decoded)
+    {
+        if (decoded.Columns.Length != schema.Count)
+        {
+            throw new InvalidDataException($"Batch of table '{schema.Name}' has {decoded.Columns.Length} columns, the relation {schema.Count}.");
+        }
+
+        for (var i = 0; i < schema.Count; i++)
+        {
+            if (decoded.Columns[i].Type != schema[i].Type)
+            {
+                throw new InvalidDataException($"Column '{schema[i].Name}' is {decoded.Columns[i].Type}; the relation says {schema[i].Type}.");
+            }
+        }
+
+        return new RowBatch(schema, decoded.Columns, checked((int)decoded.NumRows));
+    }
+
+    private static ReadOnlySpan<byte> CopyToRented(ReadOnlySequence<byte> message, out byte[] rented)
+    {
+        rented = ArrayPool<byte>.Shared.Rent(checked((int)message.Length));
+        message.CopyTo(rented);
+        return rented.AsSpan(0, (int)message.Length);
+    }
 
     private Exception ToException(Status status)
     {

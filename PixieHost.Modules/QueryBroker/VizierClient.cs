@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using PixieHost.Modules.Pxl;
 using PixieHost.Modules.Rpc;
 using PixieHost.Modules.Rpc.Client;
@@ -37,8 +37,29 @@ public sealed class VizierClient : IDisposable
     public Task<ClientQueryResult> RunScriptAsync(
         string script, IReadOnlyDictionary<string, string>? args = null, string? queryName = null, RpcCallOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var request = CreateRequest(script, args, queryName);
-        return CollectAsync(ExecuteScriptAsync(request, options, cancellationToken), script, cancellationToken);
+        return CollectSerializedAsync(CreateRequest(script, args, queryName), script, options, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="request"/> and assembles the result (row batches decoded without protobuf objects).
+    /// For end-to-end encryption set <c>request.EncryptionOptions</c> (<see cref="CreateEncryptionOptions"/>) and pass the
+    /// matching private key as <paramref name="decryptionKey"/>.
+    /// </summary>
+    public async Task<ClientQueryResult> RunAsync(
+        ExecuteScriptRequest request, RpcCallOptions? options = null, RSA? decryptionKey = null, CancellationToken cancellationToken = default) =>
+        await CollectSerializedAsync(request, request.QueryStr, options, decryptionKey, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Encryption options as Pixie's CLI sends them: the public half of <paramref name="key"/> as a JWK, RSA-OAEP-256, A256GCM, DEF.</summary>
+    public static ExecuteScriptRequest.Types.EncryptionOptions CreateEncryptionOptions(RSA key)
+    {
+        var p = key.ExportParameters(includePrivateParameters: false);
+        var jwk = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["kty"] = "RSA",
+            ["n"] = System.Buffers.Text.Base64Url.EncodeToString(p.Modulus),
+            ["e"] = System.Buffers.Text.Base64Url.EncodeToString(p.Exponent),
+        });
+        return new ExecuteScriptRequest.Types.EncryptionOptions { JwkKey = jwk, KeyAlg = "RSA-OAEP-256", ContentAlg = "A256GCM", CompressionAlg = "DEF" };
     }
 
     /// <summary>True when the server's first health message says OK.</summary>
@@ -82,6 +103,18 @@ public sealed class VizierClient : IDisposable
         await foreach (var response in responses.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             assembler.Add(response);
+        }
+
+        return assembler.Build();
+    }
+
+    private async Task<ClientQueryResult> CollectSerializedAsync(
+        ExecuteScriptRequest request, string script, RpcCallOptions? options, RSA? decryptionKey, CancellationToken cancellationToken)
+    {
+        var assembler = new ResultAssembler(script, decryptionKey);
+        await foreach (var message in _channel.ServerStreamingSerializedAsync(VizierServiceMethods.ExecuteScript, request, options, cancellationToken).ConfigureAwait(false))
+        {
+            assembler.AddSerialized(message);
         }
 
         return assembler.Build();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PixieHost.Modules.Pxl;
@@ -14,7 +15,10 @@ namespace PixieHost.Modules.QueryBroker;
 /// Pixie's public query API. <c>ExecuteScript</c> runs a script through <see cref="IQueryExecutor"/> and streams, as
 /// Pixie does: one <c>meta_data</c> per output table, then the tables' <c>data.batch</c> messages (the last one of each
 /// table with <c>eow</c> and <c>eos</c>), then <c>data.execution_stats</c>. Script errors travel in-band in
-/// <c>status</c> (compile errors: code 3 with a <c>compiler_error</c>); the gRPC status stays OK.
+/// <c>status</c> (compile errors: code 3 with a <c>compiler_error</c>); the gRPC status stays OK. With
+/// <c>encryption_options</c> every batch travels as a JWE in <c>data.encrypted_batch</c> (see <see cref="BatchEncryption"/>).
+/// Not supported yet: <c>mutation</c> (tracepoint deployment; the flag is ignored), <c>exec_funcs[].func_name</c> and
+/// <c>output_table_prefix</c> (only the arguments are passed on), <c>configs</c>, <c>GenerateOTelScript</c> (UNIMPLEMENTED).
 /// </summary>
 public sealed partial class VizierService(IQueryExecutor executor, IOptions<VizierApiOptions> options, ILogger<VizierService> logger)
 {
@@ -28,10 +32,13 @@ public sealed partial class VizierService(IQueryExecutor executor, IOptions<Vizi
             throw new RpcException(StatusCode.InvalidArgument, "query_str is empty: send the PxL script to run.");
         }
 
-        if (request.EncryptionOptions is not null)
+        BatchEncryption? encryption = null;
+        if (request.EncryptionOptions is { } encryptionOptions && !BatchEncryption.TryCreate(encryptionOptions, out encryption, out var encryptionError))
         {
-            throw new RpcException(StatusCode.Unimplemented, "End-to-end encryption (encryption_options) is not supported; send the request without it.");
+            throw new RpcException(StatusCode.InvalidArgument, encryptionError);
         }
+
+        using var disposeEncryption = encryption;
 
         var started = Stopwatch.GetTimestamp();
         QueryResult result;
@@ -64,7 +71,7 @@ public sealed partial class VizierService(IQueryExecutor executor, IOptions<Vizi
 
         for (var t = 0; t < ids.Length; t++)
         {
-            await WriteTableAsync(result.Tables[t], ids[t], queryId, responses);
+            await WriteTableAsync(result.Tables[t], ids[t], queryId, responses, encryption);
         }
 
         await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = queryId, Data = new Pb.QueryData { ExecutionStats = ToStats(result.Stats, started) } });
@@ -83,18 +90,20 @@ public sealed partial class VizierService(IQueryExecutor executor, IOptions<Vizi
     public Task<Pb.GenerateOTelScriptResponse> GenerateOTelScript(Pb.GenerateOTelScriptRequest request, RpcCallContext context) =>
         throw new RpcException(StatusCode.Unimplemented, "GenerateOTelScript is not implemented yet.");
 
-    private async Task WriteTableAsync(ResultTable table, string tableId, string queryId, IRpcStreamWriter<Pb.ExecuteScriptResponse> responses)
+    private async Task WriteTableAsync(
+        ResultTable table, string tableId, string queryId, IRpcStreamWriter<Pb.ExecuteScriptResponse> responses, BatchEncryption? encryption)
     {
+        if (encryption is not null)
+        {
+            await WriteEncryptedTableAsync(table, tableId, queryId, responses, encryption);
+            return;
+        }
+
         var lastBatch = LastNonEmpty(table.Batches);
         if (lastBatch < 0)
         {
             // Pixie closes an empty table with one empty batch that carries eos.
-            var empty = new Pb.RowBatchData { TableId = tableId, NumRows = 0, Eow = true, Eos = true };
-            foreach (var c in table.Relation.Columns)
-            {
-                empty.Cols.Add(RowBatchWireFormat.ToColumn(ColumnBuilder.For(c.Type, 0).Build(), 0, 0));
-            }
-
+            var empty = EmptyBatch(table, tableId);
             await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = queryId, Data = new Pb.QueryData { Batch = empty } });
             return;
         }
@@ -114,6 +123,52 @@ public sealed partial class VizierService(IQueryExecutor executor, IOptions<Vizi
                 await responses.WriteSerializedAsync(buffer.WrittenMemory);
             }
         }
+    }
+
+    /// <summary>Pixie's end-to-end mode: each serialized RowBatchData travels as a JWE in <c>data.encrypted_batch</c>.</summary>
+    private async Task WriteEncryptedTableAsync(
+        ResultTable table, string tableId, string queryId, IRpcStreamWriter<Pb.ExecuteScriptResponse> responses, BatchEncryption encryption)
+    {
+        foreach (var data in Chunks(table, tableId))
+        {
+            var jwe = encryption.Encrypt(data.ToByteArray());
+            var response = new Pb.ExecuteScriptResponse { QueryId = queryId, Data = new Pb.QueryData { EncryptedBatch = ByteString.CopyFrom(jwe) } };
+            await responses.WriteAsync(response);
+        }
+    }
+
+    /// <summary>The table's RowBatchData messages as the plain path sends them (an empty table: one empty eos batch).</summary>
+    private IEnumerable<Pb.RowBatchData> Chunks(ResultTable table, string tableId)
+    {
+        var lastBatch = LastNonEmpty(table.Batches);
+        if (lastBatch < 0)
+        {
+            yield return EmptyBatch(table, tableId);
+            yield break;
+        }
+
+        for (var b = 0; b <= lastBatch; b++)
+        {
+            var batch = table.Batches[b];
+            var chunk = RowsPerMessage(batch);
+            for (var start = 0; start < batch.RowCount; start += chunk)
+            {
+                var count = Math.Min(chunk, batch.RowCount - start);
+                var last = b == lastBatch && start + count == batch.RowCount;
+                yield return RowBatchWireFormat.ToRowBatchData(batch, start, count, tableId, eow: last, eos: last);
+            }
+        }
+    }
+
+    private static Pb.RowBatchData EmptyBatch(ResultTable table, string tableId)
+    {
+        var empty = new Pb.RowBatchData { TableId = tableId, NumRows = 0, Eow = true, Eos = true };
+        foreach (var c in table.Relation.Columns)
+        {
+            empty.Cols.Add(RowBatchWireFormat.ToColumn(ColumnBuilder.For(c.Type, 0).Build(), 0, 0));
+        }
+
+        return empty;
     }
 
     private int RowsPerMessage(RowBatch batch)

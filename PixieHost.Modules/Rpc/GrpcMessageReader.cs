@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using Google.Protobuf;
 
@@ -13,6 +14,33 @@ public static class GrpcMessageReader
     /// </summary>
     public static async ValueTask<T?> ReadAsync<T>(PipeReader reader, MessageParser<T> parser, int maxMessageSize, CancellationToken cancellationToken)
         where T : class, IMessage<T>
+    {
+        var payload = await ReadPayloadAsync(reader, maxMessageSize, cancellationToken).ConfigureAwait(false);
+        if (payload is not { } p)
+        {
+            return null;
+        }
+
+        try
+        {
+            return parser.ParseFrom(p.Payload);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new RpcException(StatusCode.Internal, $"Could not parse {typeof(T).Name}: {e.Message}");
+        }
+        finally
+        {
+            reader.AdvanceTo(p.End);
+        }
+    }
+
+    /// <summary>
+    /// The next message's bytes, still owned by <paramref name="reader"/>: the caller must call
+    /// <c>reader.AdvanceTo(End)</c> once done with them. Null at a clean end of stream; throws as <see cref="ReadAsync{T}"/>.
+    /// </summary>
+    public static async ValueTask<(ReadOnlySequence<byte> Payload, SequencePosition End)?> ReadPayloadAsync(
+        PipeReader reader, int maxMessageSize, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -34,19 +62,7 @@ public static class GrpcMessageReader
 
                 if (GrpcFraming.TryReadMessage(buffer, out var payload, out var end))
                 {
-                    T message;
-                    try
-                    {
-                        message = parser.ParseFrom(payload);
-                    }
-                    catch (InvalidProtocolBufferException e)
-                    {
-                        reader.AdvanceTo(end);
-                        throw new RpcException(StatusCode.Internal, $"Could not parse {typeof(T).Name}: {e.Message}");
-                    }
-
-                    reader.AdvanceTo(end);
-                    return message;
+                    return (payload, end);
                 }
             }
 

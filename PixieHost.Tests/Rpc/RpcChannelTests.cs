@@ -50,6 +50,16 @@ public sealed class RpcChannelTests
     }
 
     [Test]
+    public async Task UnaryAsync_LargestGrpcTimeout_NoTimerOverflow()
+    {
+        var options = new RpcCallOptions { Timeout = TimeSpan.FromHours(99_999_999) };
+
+        var response = await _channel.UnaryAsync(EchoRpcService.Echo, new Status { Code = 3 }, options);
+
+        response.Code.Should().Be(3);
+    }
+
+    [Test]
     public async Task UnaryAsync_UnknownMethod_Unimplemented()
     {
         var missing = new RpcMethod<Status, Status>(RpcMethodType.Unary, "test.Echo", "Missing", Status.Parser, Status.Parser);
@@ -151,6 +161,41 @@ public sealed class RpcChannelTests
 
         (await act.Should().ThrowAsync<RpcException>()).Which.Status.Should().Be(StatusCode.Cancelled);
         (await _service.CountCancelled.Task.WaitAsync(TimeSpan.FromSeconds(5))).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task ServerStreamingAsync_MoreOpenStreamsThanKestrelAllowsPerConnection_AllProgress()
+    {
+        // Kestrel allows 100 concurrent streams per connection; the channel must open a second connection.
+        const int Streams = 130;
+        var enumerators = new List<IAsyncEnumerator<Status>>();
+        try
+        {
+            for (var i = 0; i < Streams; i++)
+            {
+                enumerators.Add(_channel.ServerStreamingAsync(EchoRpcService.Count, new HealthCheckRequest { ClusterId = "forever" }).GetAsyncEnumerator());
+            }
+
+            var first = await Task.WhenAll(enumerators.Select(e => e.MoveNextAsync().AsTask())).WaitAsync(TimeSpan.FromSeconds(30));
+
+            first.Should().AllSatisfy(moved => moved.Should().BeTrue());
+            enumerators.Select(e => e.Current.Code).Should().AllSatisfy(code => code.Should().Be(0));
+        }
+        finally
+        {
+            foreach (var e in enumerators)
+            {
+                await e.DisposeAsync();
+            }
+        }
+    }
+
+    [Test]
+    public async Task UnaryAsync_ManyConcurrentCalls_EachGetsItsOwnAnswer()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => _channel.UnaryAsync(EchoRpcService.Echo, new Status { Code = i, Message = $"m{i}" })));
+
+        responses.Select(r => (r.Code, r.Message)).Should().Equal(Enumerable.Range(0, 200).Select(i => (i, $"m{i}")));
     }
 
     [Test]

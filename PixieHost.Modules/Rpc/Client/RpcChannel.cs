@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -105,6 +106,25 @@ public sealed class RpcChannel : IDisposable
         while (await call.ReadNextAsync().ConfigureAwait(false) is { } response)
         {
             yield return response;
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="ServerStreamingAsync{TRequest, TResponse}"/> but yields each response's protobuf bytes for a
+    /// hand-written decoder. A yielded sequence is valid only until the enumerator moves on.
+    /// </summary>
+    public async IAsyncEnumerable<ReadOnlySequence<byte>> ServerStreamingSerializedAsync<TRequest, TResponse>(
+        RpcMethod<TRequest, TResponse> method, TRequest request, RpcCallOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>
+    {
+        await using var call = new RpcClientCall<TResponse>(method.ResponseParser, _options.MaxReceiveMessageSize, options?.Timeout, cancellationToken);
+        var content = new ByteArrayContent(GrpcFraming.ToFramedArray(request));
+        content.Headers.ContentType = GrpcMediaType;
+        await call.StartAsync(_client, CreateRequest(method.FullName, content, options)).ConfigureAwait(false);
+        while (await call.ReadNextPayloadAsync().ConfigureAwait(false) is { } payload)
+        {
+            yield return payload;
         }
     }
 

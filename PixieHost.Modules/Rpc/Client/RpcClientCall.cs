@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
@@ -21,6 +22,7 @@ internal sealed class RpcClientCall<TResponse> : IAsyncDisposable
     private readonly int _maxMessageSize;
     private HttpResponseMessage? _response;
     private PipeReader? _reader;
+    private SequencePosition? _pendingEnd;
 
     public RpcClientCall(MessageParser<TResponse> parser, int maxMessageSize, TimeSpan? timeout, CancellationToken userToken)
     {
@@ -28,7 +30,8 @@ internal sealed class RpcClientCall<TResponse> : IAsyncDisposable
         _maxMessageSize = maxMessageSize;
         _userToken = userToken;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(userToken);
-        if (timeout is { } t)
+        // Timers take at most int.MaxValue ms (~24.8 days): longer deadlines are left to the server.
+        if (timeout is { } t && t < TimeSpan.FromMilliseconds(int.MaxValue))
         {
             _cts.CancelAfter(t);
         }
@@ -76,24 +79,50 @@ internal sealed class RpcClientCall<TResponse> : IAsyncDisposable
     /// <summary>The next message, or null once the call ended with OK; throws <see cref="RpcException"/> otherwise.</summary>
     public async ValueTask<TResponse?> ReadNextAsync()
     {
+        if (await ReadNextPayloadAsync().ConfigureAwait(false) is not { } payload)
+        {
+            return null;
+        }
+
+        try
+        {
+            return _parser.ParseFrom(payload);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new RpcException(StatusCode.Internal, $"Could not parse {typeof(TResponse).Name}: {e.Message}");
+        }
+        finally
+        {
+            ReleasePending();
+        }
+    }
+
+    /// <summary>
+    /// The next message's bytes, valid until the next read or dispose; null once the call ended with OK.
+    /// </summary>
+    public async ValueTask<ReadOnlySequence<byte>?> ReadNextPayloadAsync()
+    {
+        ReleasePending();
         if (_reader is null)
         {
             return null;
         }
 
-        TResponse? message;
+        (ReadOnlySequence<byte> Payload, SequencePosition End)? next;
         try
         {
-            message = await GrpcMessageReader.ReadAsync(_reader, _parser, _maxMessageSize, _cts.Token).ConfigureAwait(false);
+            next = await GrpcMessageReader.ReadPayloadAsync(_reader, _maxMessageSize, _cts.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not RpcException)
         {
             throw Map(e);
         }
 
-        if (message is not null)
+        if (next is { } n)
         {
-            return message;
+            _pendingEnd = n.End;
+            return n.Payload;
         }
 
         await _reader.CompleteAsync().ConfigureAwait(false);
@@ -121,6 +150,7 @@ internal sealed class RpcClientCall<TResponse> : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _pendingEnd = null;
         if (_reader is not null)
         {
             await _reader.CompleteAsync().ConfigureAwait(false);
@@ -128,6 +158,16 @@ internal sealed class RpcClientCall<TResponse> : IAsyncDisposable
 
         _response?.Dispose();
         _cts.Dispose();
+    }
+
+    private void ReleasePending()
+    {
+        if (_pendingEnd is { } end && _reader is not null)
+        {
+            _reader.AdvanceTo(end);
+        }
+
+        _pendingEnd = null;
     }
 
     private RpcException Map(Exception e)

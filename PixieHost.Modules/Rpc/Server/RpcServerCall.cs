@@ -13,6 +13,8 @@ namespace PixieHost.Modules.Rpc.Server;
 /// </summary>
 internal static partial class RpcServerCall
 {
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(int.MaxValue);
+
     public static async Task RunAsync(HttpContext http, string method, Func<RpcCallContext, Task> handler)
     {
         var log = http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(RpcServerCall).FullName!) ?? NullLogger.Instance;
@@ -36,8 +38,12 @@ internal static partial class RpcServerCall
                 return;
             }
 
-            deadline = DateTime.UtcNow + timeout;
-            cts.CancelAfter(timeout);
+            // Timers take at most int.MaxValue ms (~24.8 days); grpc-timeout allows up to 99999999H: treat longer as none.
+            if (timeout < MaxTimer)
+            {
+                deadline = DateTime.UtcNow + timeout;
+                cts.CancelAfter(timeout);
+            }
         }
 
         var context = new RpcCallContext(http, method, deadline, cts.Token);
