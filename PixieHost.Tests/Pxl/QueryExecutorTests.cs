@@ -210,4 +210,16 @@ public class QueryExecutorTests
             ("lat", Modules.TableStore.DataType.Float64, Modules.TableStore.SemanticType.DurationNs),
             ("n", Modules.TableStore.DataType.Int64, Modules.TableStore.SemanticType.None));
     }
+
+    [Test]
+    public async Task Execute_AnyAggregate_KeepsAValueOfTheGroup()
+    {
+        var rows = await Run("import px\ndf = px.DataFrame('http_events', start_time='-1h')\ndf = df.groupby('req_path').agg(m=('req_method', px.any), s=('resp_status', px.any))\npx.display(df)\n");
+        foreach (var r in rows)
+        {
+            var group = _rows.Where(x => x.Path == (string)r["req_path"]!).ToList();
+            group.Select(x => x.Method).Should().Contain((string)r["m"]!);
+            group.Select(x => x.Status).Should().Contain((long)r["s"]!);
+        }
+    }
 }

@@ -67,6 +67,7 @@ public sealed class FunctionRegistry
         r.Register(new MinMaxAggregate(max: false));
         r.Register(new MinMaxAggregate(max: true));
         r.Register(new QuantilesAggregate());
+        r.Register(new AnyAggregate());
         return r;
     }
 
