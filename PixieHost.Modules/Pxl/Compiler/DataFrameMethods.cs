@@ -68,6 +68,11 @@ public static class DataFrameMethods
                     var node = items is not null && i < items.Count ? items[i] : at.Index;
                     i++;
                     var col = df.Plan.Find(name) ?? throw UnknownColumn(it, df.Plan, name, node);
+                    if (exprs.Exists(e => e.Name == name))
+                    {
+                        throw it.Error($"column '{name}' is selected twice", node);
+                    }
+
                     exprs.Add(new NamedExpr(name, new ColumnExpr(name, col.Type, col.Semantic)));
                 }
 
@@ -85,6 +90,11 @@ public static class DataFrameMethods
         foreach (var (name, n) in StringList(it, v, node, "groupby"))
         {
             var col = df.Plan.Find(name) ?? throw UnknownColumn(it, df.Plan, name, n);
+            if (keys.Exists(k => k.Name == name))
+            {
+                throw it.Error($"column '{name}' appears twice in groupby", n);
+            }
+
             keys.Add(new ColumnExpr(name, col.Type, col.Semantic));
         }
 
@@ -102,6 +112,11 @@ public static class DataFrameMethods
         var calls = new List<AggregateCall>();
         foreach (var (name, value, node) in a.Keywords)
         {
+            if (keys.Any(k => k.Name == name))
+            {
+                throw it.Error($"aggregate '{name}' has the name of a groupby column; choose another name", node);
+            }
+
             if (value is not TupleValue { Items: [StringValue column, var fn] })
             {
                 throw it.Error($"aggregate '{name}' must be a tuple ('column', px.fn)", node);
