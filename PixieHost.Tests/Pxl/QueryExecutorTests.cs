@@ -222,4 +222,27 @@ public class QueryExecutorTests
             group.Select(x => x.Status).Should().Contain((long)r["s"]!);
         }
     }
+
+    [Test]
+    public async Task Execute_Append_UnionsRowsAndAlignsColumns()
+    {
+        var rows = await Run("""
+            import px
+            df = px.DataFrame('http_events', start_time='-1h')
+            errors = df[df.resp_status >= 500][['req_path', 'latency']]
+            slow = df[df.latency > 45000000][['latency', 'req_path']]
+            both = errors.append(slow)
+            px.display(both.groupby('req_path').agg(n=('latency', px.count)))
+            """);
+        var expected = _rows.Where(r => r.Status >= 500).Concat(_rows.Where(r => r.Latency > 45_000_000))
+            .GroupBy(r => r.Path).ToDictionary(g => g.Key, g => (long)g.Count());
+        rows.ToDictionary(r => (string)r["req_path"]!, r => (long)r["n"]!).Should().Equal(expected);
+    }
+
+    [Test]
+    public void Compile_AppendWithDifferentColumns_IsReported()
+    {
+        var act = () => _executor.Explain(new QueryRequest("import px\ndf = px.DataFrame('http_events')\npx.display(df[['latency']].append(df[['req_path']]))\n"));
+        act.Should().Throw<PxlCompileException>().Where(e => e.Line == 3 && e.Message.StartsWith("append: column 'latency' is missing"));
+    }
 }

@@ -7,7 +7,7 @@ namespace PixieHost.Modules.Pxl.Compiler;
 /// <summary>What a DataFrame does in PxL: columns as attributes, filters and projections by subscript, and its methods.</summary>
 public static class DataFrameMethods
 {
-    private static readonly HashSet<string> NotYet = ["merge", "append", "rolling", "stream", "map", "filter", "ctx"];
+    private static readonly HashSet<string> NotYet = ["merge", "rolling", "stream", "map", "filter", "ctx"];
 
     public static PxlObject GetAttribute(Interpreter it, DataFrameValue df, string name, Node at)
     {
@@ -21,6 +21,8 @@ public static class DataFrameMethods
                 return new BuiltinValue(name, a => Head(it, df, a));
             case "drop":
                 return new BuiltinValue(name, a => Drop(it, df, a));
+            case "append":
+                return new BuiltinValue(name, a => Append(it, df, a));
         }
 
         if (df.Plan.Find(name) is { } col)
@@ -171,6 +173,56 @@ public static class DataFrameMethods
             .Select(c => new NamedExpr(c.Name, new ColumnExpr(c.Name, c.Type, c.Semantic)))
             .ToArray();
         return new DataFrameValue(new LogicalMap(df.Plan, keep));
+    }
+
+    /// <summary>
+    /// <c>df.append(other)</c> or <c>df.append([a, b])</c>: a union. Every input must have the same column names and
+    /// types; inputs whose columns come in another order get a map that aligns them to <paramref name="df"/>.
+    /// </summary>
+    private static PxlObject Append(Interpreter it, DataFrameValue df, CallArgs a)
+    {
+        var (v, node) = a.Require("append", "objs", 0);
+        a.CheckNoExtra("append", 1);
+        var others = v switch
+        {
+            DataFrameValue one => [one],
+            ListValue or TupleValue => (v is ListValue l ? l.Items : ((TupleValue)v).Items)
+                .Select(o => o as DataFrameValue ?? throw it.Error($"append takes DataFrames, got {o.TypeName}", node)).ToArray(),
+            _ => throw it.Error($"append takes a DataFrame or a list of DataFrames, got {v.TypeName}", node),
+        };
+        var inputs = new List<LogicalPlan> { df.Plan };
+        foreach (var other in others)
+        {
+            inputs.Add(Align(it, df.Plan.Schema, other.Plan, node));
+        }
+
+        return new DataFrameValue(new LogicalUnion(inputs));
+    }
+
+    private static LogicalPlan Align(Interpreter it, IReadOnlyList<ColumnSchema> target, LogicalPlan other, Node at)
+    {
+        var names = string.Join(", ", target.Select(c => c.Name));
+        if (other.Schema.Count != target.Count)
+        {
+            throw it.Error($"append needs the same columns on both sides; expected [{names}], got [{string.Join(", ", other.Schema.Select(c => c.Name))}]", at);
+        }
+
+        var exprs = new List<NamedExpr>();
+        var reordered = false;
+        for (var i = 0; i < target.Count; i++)
+        {
+            var want = target[i];
+            var have = other.Find(want.Name) ?? throw it.Error($"append: column '{want.Name}' is missing on the right side; expected [{names}]", at);
+            if (have.Type != want.Type)
+            {
+                throw it.Error($"append: column '{want.Name}' is {Functions.Names.Of(want.Type)} on the left and {Functions.Names.Of(have.Type)} on the right", at);
+            }
+
+            reordered |= other.Schema[i].Name != want.Name;
+            exprs.Add(new NamedExpr(want.Name, new ColumnExpr(want.Name, have.Type, have.Semantic)));
+        }
+
+        return reordered ? new LogicalMap(other, exprs) : other;
     }
 
     /// <summary>A string or a list/tuple of strings, each with the node to blame in errors.</summary>

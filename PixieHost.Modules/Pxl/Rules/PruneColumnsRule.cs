@@ -53,6 +53,17 @@ public sealed class PruneColumnsRule : IRule
                 return Rebuild(filter, Prune(filter.Input, withPredicate, ref changed));
             case LogicalLimit limit:
                 return Rebuild(limit, Prune(limit.Input, required, ref changed));
+            case LogicalUnion union:
+                // Pruning keeps each input's column order, and the inputs start aligned, so they stay aligned.
+                var inputs = new LogicalPlan[union.Inputs.Count];
+                var any = false;
+                for (var i = 0; i < inputs.Length; i++)
+                {
+                    inputs[i] = Prune(union.Inputs[i], required, ref changed);
+                    any |= !ReferenceEquals(inputs[i], union.Inputs[i]);
+                }
+
+                return any ? new LogicalUnion(inputs) : union;
             case LogicalAggregate agg:
                 var aggs = agg.Aggregates.Where(a => required.Contains(a.Name)).ToList();
                 if (aggs.Count == 0 && agg.GroupBy.Count == 0)
