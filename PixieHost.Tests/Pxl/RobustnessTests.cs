@@ -63,6 +63,7 @@ public class RobustnessTests
         "df = df[px.contains(df.req_path, 'a')]\n", "df.time_ = df.time_ + 1\n", "df = df[df.time_ >= px.now() - px.minutes(1)]\n",
         "df = df.groupby(['req_method', 'resp_status']).agg(s=('latency', px.sum), a=('req_path', px.any))\n",
         "df.p = px.pluck_float64(df.q, 'p50')\n", "df = df[df.n > 1]\n", "df.req_path = df.req_path + '/x'\n",
+        "df = df.append(df)\n", "other = df\n", "df = df.append(other)\n", "df = df[['latency', 'req_path']]\n",
     ];
 
     [Test]
