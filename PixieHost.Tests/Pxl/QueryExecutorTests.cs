@@ -245,4 +245,21 @@ public class QueryExecutorTests
         var act = () => _executor.Explain(new QueryRequest("import px\ndf = px.DataFrame('http_events')\npx.display(df[['latency']].append(df[['req_path']]))\n"));
         act.Should().Throw<PxlCompileException>().Where(e => e.Line == 3 && e.Message.StartsWith("append: column 'latency' is missing"));
     }
+
+    [Test]
+    public void ExecuteAsync_CompileError_ReturnsFaultedTask()
+    {
+        var task = _executor.ExecuteAsync(new QueryRequest("import px\npx.display(px.DataFrame('nope'))\n"));
+        task.IsFaulted.Should().BeTrue();
+        task.Exception!.InnerException.Should().BeOfType<PxlCompileException>();
+    }
+
+    [Test]
+    public void ExecuteAsync_CancelledToken_ReturnsCancelledTask()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var task = _executor.ExecuteAsync(new QueryRequest("import px\npx.display(px.DataFrame('http_events'))\n"), cts.Token);
+        task.IsCanceled.Should().BeTrue();
+    }
 }
