@@ -64,6 +64,8 @@ public class RobustnessTests
         "df = df.groupby(['req_method', 'resp_status']).agg(s=('latency', px.sum), a=('req_path', px.any))\n",
         "df.p = px.pluck_float64(df.q, 'p50')\n", "df = df[df.n > 1]\n", "df.req_path = df.req_path + '/x'\n",
         "df = df.append(df)\n", "other = df\n", "df = df.append(other)\n", "df = df[['latency', 'req_path']]\n",
+        "df = df.merge(other, how='left', left_on='req_path', right_on='req_path')\n",
+        "df = df.merge(other, how='outer', left_on=['req_path'], right_on=['req_path'], suffixes=['', '_r'])\n",
     ];
 
     [Test]

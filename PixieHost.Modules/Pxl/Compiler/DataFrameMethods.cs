@@ -7,7 +7,7 @@ namespace PixieHost.Modules.Pxl.Compiler;
 /// <summary>What a DataFrame does in PxL: columns as attributes, filters and projections by subscript, and its methods.</summary>
 public static class DataFrameMethods
 {
-    private static readonly HashSet<string> NotYet = ["merge", "rolling", "stream", "map", "filter", "ctx"];
+    private static readonly HashSet<string> NotYet = ["rolling", "stream", "map", "filter", "ctx"];
 
     public static PxlObject GetAttribute(Interpreter it, DataFrameValue df, string name, Node at)
     {
@@ -23,6 +23,8 @@ public static class DataFrameMethods
                 return new BuiltinValue(name, a => Drop(it, df, a));
             case "append":
                 return new BuiltinValue(name, a => Append(it, df, a));
+            case "merge":
+                return new BuiltinValue(name, a => Merge(it, df, a));
         }
 
         if (df.Plan.Find(name) is { } col)
@@ -224,6 +226,66 @@ public static class DataFrameMethods
 
         return reordered ? new LogicalMap(other, exprs) : other;
     }
+
+    /// <summary>
+    /// <c>df.merge(right, how='inner', left_on=..., right_on=..., suffixes=['_x', '_y'])</c>: the left columns then the
+    /// right columns; a name on both sides gets the left or right suffix.
+    /// </summary>
+    private static PxlObject Merge(Interpreter it, DataFrameValue df, CallArgs a)
+    {
+        var (rv, rnode) = a.Require("merge", "right", 0);
+        var right = rv as DataFrameValue ?? throw it.Error($"merge takes a DataFrame, got {rv.TypeName}", rnode);
+        var how = a.Get("how", 1) is { } h
+            ? (h.Value as StringValue)?.Value switch
+            {
+                "inner" => JoinType.Inner,
+                "left" => JoinType.Left,
+                "right" => JoinType.Right,
+                "outer" => JoinType.Outer,
+                _ => throw it.Error("how must be 'inner', 'left', 'right' or 'outer'", h.Node),
+            }
+            : JoinType.Inner;
+        var (lv, lnode) = a.Require("merge", "left_on", 2);
+        var (rkv, rknode) = a.Require("merge", "right_on", 3);
+        var suffixes = a.Get("suffixes", 4) is { } sfx ? StringList(it, sfx.Value, sfx.Node, "suffixes").Select(x => x.Name).ToArray() : ["_x", "_y"];
+        a.CheckNoExtra("merge", 5);
+        if (suffixes.Length != 2)
+        {
+            throw it.Error("suffixes takes two strings, e.g. ['_x', '_y']", a.Call);
+        }
+
+        var leftKeys = StringList(it, lv, lnode, "left_on").ToList();
+        var rightKeys = StringList(it, rkv, rknode, "right_on").ToList();
+        if (leftKeys.Count != rightKeys.Count || leftKeys.Count == 0)
+        {
+            throw it.Error($"left_on and right_on must name the same number of columns ({leftKeys.Count} and {rightKeys.Count})", rknode);
+        }
+
+        for (var i = 0; i < leftKeys.Count; i++)
+        {
+            var l = df.Plan.Find(leftKeys[i].Name) ?? throw UnknownColumn(it, df.Plan, leftKeys[i].Name, leftKeys[i].Node);
+            var r = right.Plan.Find(rightKeys[i].Name) ?? throw UnknownColumn(it, right.Plan, rightKeys[i].Name, rightKeys[i].Node);
+            if (Physical(l.Type) != Physical(r.Type))
+            {
+                throw it.Error($"cannot join {Functions.Names.Of(l.Type)} column '{l.Name}' with {Functions.Names.Of(r.Type)} column '{r.Name}'", rightKeys[i].Node);
+            }
+        }
+
+        var leftNames = df.Plan.Schema.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var rightNames = right.Plan.Schema.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var outputs = df.Plan.Schema.Select(c => new JoinOutput(0, c, rightNames.Contains(c.Name) ? c.Name + suffixes[0] : c.Name))
+            .Concat(right.Plan.Schema.Select(c => new JoinOutput(1, c, leftNames.Contains(c.Name) ? c.Name + suffixes[1] : c.Name)))
+            .ToArray();
+        var duplicate = outputs.GroupBy(o => o.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw it.Error($"merge would produce column '{duplicate.Key}' twice; choose other suffixes", a.Call);
+        }
+
+        return new DataFrameValue(new LogicalJoin(df.Plan, right.Plan, how, leftKeys.Select(k => k.Name).ToArray(), rightKeys.Select(k => k.Name).ToArray(), outputs));
+    }
+
+    private static DataType Physical(DataType t) => t == DataType.Time64NS ? DataType.Int64 : t;
 
     /// <summary>A string or a list/tuple of strings, each with the node to blame in errors.</summary>
     public static IEnumerable<(string Name, Node Node)> StringList(Interpreter it, PxlObject v, Node node, string what)

@@ -59,6 +59,43 @@ public sealed class GroupTable
         }
     }
 
+    /// <summary>Like <see cref="Assign"/> but never adds a group: rows whose key is unknown get -1 (the probe side of a join).</summary>
+    public void Find(RowBatch batch, ReadOnlySpan<int> keyColumns, Span<int> groupIds)
+    {
+        var n = batch.RowCount;
+        if (_rowHashes.Length < n)
+        {
+            _rowHashes = new ulong[n];
+        }
+
+        var hashes = _rowHashes.AsSpan(0, n);
+        hashes.Fill(Seed);
+        var cols = new Column[keyColumns.Length];
+        for (var k = 0; k < cols.Length; k++)
+        {
+            cols[k] = batch[keyColumns[k]];
+            KeyStore.Hash(cols[k], hashes);
+        }
+
+        var mask = _buckets.Length - 1;
+        for (var row = 0; row < n; row++)
+        {
+            var hash = hashes[row];
+            var slot = (int)(hash >> 32) & mask;
+            var found = -1;
+            for (var g = _buckets[slot] - 1; g >= 0; slot = (slot + 1) & mask, g = _buckets[slot] - 1)
+            {
+                if (_groupHashes[g] == hash && KeysEqual(g, cols, row))
+                {
+                    found = g;
+                    break;
+                }
+            }
+
+            groupIds[row] = found;
+        }
+    }
+
     /// <summary>The key columns, one value per group in group-id order.</summary>
     public Column[] BuildKeys() => _keys.Select(k => k.Build()).ToArray();
 

@@ -80,6 +80,24 @@ public sealed class PruneColumnsRule : IRule
 
                 changed = true;
                 return new LogicalAggregate(aggInput, agg.GroupBy, aggs);
+            case LogicalJoin join:
+                var outputs = join.Outputs.Where(o => required.Contains(o.Name)).ToList();
+                if (outputs.Count == 0)
+                {
+                    outputs.Add(join.Outputs[0]);
+                }
+
+                var leftNeed = join.LeftKeys.Concat(outputs.Where(o => o.Side == 0).Select(o => o.Column.Name)).ToHashSet(StringComparer.Ordinal);
+                var rightNeed = join.RightKeys.Concat(outputs.Where(o => o.Side == 1).Select(o => o.Column.Name)).ToHashSet(StringComparer.Ordinal);
+                var left = Prune(join.Inputs[0], leftNeed, ref changed);
+                var right = Prune(join.Inputs[1], rightNeed, ref changed);
+                if (outputs.Count != join.Outputs.Count)
+                {
+                    changed = true;
+                    return new LogicalJoin(left, right, join.How, join.LeftKeys, join.RightKeys, outputs);
+                }
+
+                return ReferenceEquals(left, join.Inputs[0]) && ReferenceEquals(right, join.Inputs[1]) ? join : join.WithInputs([left, right]);
             case LogicalSource source:
                 var columns = source.Columns.Where(required.Contains).ToList();
                 if (columns.Count == 0)
