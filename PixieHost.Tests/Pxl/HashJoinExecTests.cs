@@ -6,7 +6,7 @@ using PixieHost.Tests.Pxl.Support;
 namespace PixieHost.Tests.Pxl;
 
 [TestFixture]
-public class JoinTests
+public class HashJoinExecTests
 {
     private List<HttpRow> _rows = null!;
     private QueryExecutor _executor = null!;
