@@ -51,6 +51,7 @@ public sealed class GroupTable
         {
             cols[k] = batch[keyColumns[k]];
             KeyStore.Hash(cols[k], hashes);
+            _keys[k].Bind(cols[k]);
         }
 
         for (var row = 0; row < n; row++)
@@ -75,6 +76,7 @@ public sealed class GroupTable
         {
             cols[k] = batch[keyColumns[k]];
             KeyStore.Hash(cols[k], hashes);
+            _keys[k].Bind(cols[k]);
         }
 
         var mask = _buckets.Length - 1;
@@ -85,7 +87,7 @@ public sealed class GroupTable
             var found = -1;
             for (var g = _buckets[slot] - 1; g >= 0; slot = (slot + 1) & mask, g = _buckets[slot] - 1)
             {
-                if (_groupHashes[g] == hash && KeysEqual(g, cols, row))
+                if (_groupHashes[g] == hash && KeysEqual(g, row))
                 {
                     found = g;
                     break;
@@ -118,7 +120,7 @@ public sealed class GroupTable
                 break;
             }
 
-            if (_groupHashes[g] == hash && KeysEqual(g, cols, row))
+            if (_groupHashes[g] == hash && KeysEqual(g, row))
             {
                 return g;
             }
@@ -147,11 +149,17 @@ public sealed class GroupTable
         return id;
     }
 
-    private bool KeysEqual(int group, Column[] cols, int row)
+    private bool KeysEqual(int group, int row)
     {
-        for (var k = 0; k < _keys.Length; k++)
+        var keys = _keys;
+        if (keys.Length == 1)
         {
-            if (!_keys[k].Equals(group, cols[k], row))
+            return keys[0].Equals(group, row);
+        }
+
+        for (var k = 0; k < keys.Length; k++)
+        {
+            if (!keys[k].Equals(group, row))
             {
                 return false;
             }
