@@ -43,8 +43,30 @@ public sealed class QueryExecutor : IQueryExecutor
     {
     }
 
+    /// <summary>
+    /// Compiles and runs <paramref name="request"/> on the calling thread (the work is CPU-bound; offload it if the
+    /// caller must not block). Errors, including <see cref="PxlCompileException"/>, come back as a faulted task.
+    /// </summary>
     public Task<QueryResult> ExecuteAsync(QueryRequest request, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return Task.FromResult(Execute(request, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<QueryResult>(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<QueryResult>(e);
+        }
+    }
+
+    /// <summary>Compiles and runs <paramref name="request"/> synchronously.</summary>
+    public QueryResult Execute(QueryRequest request, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         var compileStart = Stopwatch.GetTimestamp();
         var prepared = Prepare(request);
         var compileNs = ElapsedNs(compileStart);
@@ -58,7 +80,7 @@ public sealed class QueryExecutor : IQueryExecutor
         }
 
         var stats = new QueryStats(compileNs, ElapsedNs(execStart), context.BytesProcessed, context.RecordsProcessed);
-        return Task.FromResult(new QueryResult(tables, stats));
+        return new QueryResult(tables, stats);
     }
 
     /// <summary>

@@ -76,4 +76,31 @@ public class FunctionRegistryTests
         var json = new Datum(StringColumn.FromStrings(["{\"p50\": 12.5, \"p99\": 40}", "not json", "{\"x\": 1}"]));
         ((Float64Column)Call("pluck_float64", json, new Datum(ScalarValue.OfString("p50")))).Values.Should().Equal(12.5, 0, 0);
     }
+
+    private static Datum Strs(params string[] v) => new(StringColumn.FromStrings(v));
+
+    private static Datum Str(string v) => new(ScalarValue.OfString(v));
+
+    private static string[] Texts(Column c) => Enumerable.Range(0, c.Length).Select(i => ((StringColumn)c).GetString(i)).ToArray();
+
+    [Test]
+    public void StringFunctions_MatchPixieSemantics()
+    {
+        Texts(Call("substring", Strs("/api/users", "ab"), Int(1), Int(3))).Should().Equal("api", "b");
+        ((Int64Column)Call("find", Strs("/api/users", "x"), Str("users"))).Values.Should().Equal(5, -1);
+        ((Int64Column)Call("atoi", Strs("42", "x"), Int(-1))).Values.Should().Equal(42, -1);
+        Texts(Call("itoa", Ints(-7, 123))).Should().Equal("-7", "123");
+        ((BooleanColumn)Call("regex_match", Str("/api/.*"), Strs("/api/users", "/healthz", "x/api/"))).Values.Should().Equal(true, false, false);
+        ((BooleanColumn)Call("regex_match", Str("(["), Strs("a"))).Values.Should().Equal(false);
+        Texts(Call("trim", Strs("  a b \n"))).Should().Equal("a b");
+    }
+
+    [Test]
+    public void MathFunctions_Compute()
+    {
+        ((Int64Column)Call("abs", Ints(-3, 4))).Values.Should().Equal(3, 4);
+        ((Float64Column)Call("round", new Datum(new Float64Column([1.25, 2.5], 2)), Int(1))).Values.Should().Equal(1.3, 2.5);
+        ((Int64Column)Call("ceil", new Datum(new Float64Column([1.2, -1.2], 2)))).Values.Should().Equal(2, -1);
+        ((Float64Column)Call("pow", Ints(2, 3), Int(2))).Values.Should().Equal(4, 9);
+    }
 }

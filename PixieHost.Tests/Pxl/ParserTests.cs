@@ -115,4 +115,11 @@ public class ParserTests
         var e = Assert.Throws<PxlCompileException>(() => Parser.Parse("x = (1, 2]\n"))!;
         e.Render().Should().Be("line 1, col 10: closing ']' does not match '(' at line 1, col 5\n  x = (1, 2]\n           ^");
     }
+
+    [Test]
+    public void Parse_Semicolons_SeparateStatements()
+    {
+        var module = Parser.Parse("a = 1; b = 2;\nc = 3\n");
+        module.Body.Select(s => ((NameExpr)((AssignStmt)s).Target).Id).Should().Equal("a", "b", "c");
+    }
 }

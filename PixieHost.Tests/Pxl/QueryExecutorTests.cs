@@ -210,4 +210,56 @@ public class QueryExecutorTests
             ("lat", Modules.TableStore.DataType.Float64, Modules.TableStore.SemanticType.DurationNs),
             ("n", Modules.TableStore.DataType.Int64, Modules.TableStore.SemanticType.None));
     }
+
+    [Test]
+    public async Task Execute_AnyAggregate_KeepsAValueOfTheGroup()
+    {
+        var rows = await Run("import px\ndf = px.DataFrame('http_events', start_time='-1h')\ndf = df.groupby('req_path').agg(m=('req_method', px.any), s=('resp_status', px.any))\npx.display(df)\n");
+        foreach (var r in rows)
+        {
+            var group = _rows.Where(x => x.Path == (string)r["req_path"]!).ToList();
+            group.Select(x => x.Method).Should().Contain((string)r["m"]!);
+            group.Select(x => x.Status).Should().Contain((long)r["s"]!);
+        }
+    }
+
+    [Test]
+    public async Task Execute_Append_UnionsRowsAndAlignsColumns()
+    {
+        var rows = await Run("""
+            import px
+            df = px.DataFrame('http_events', start_time='-1h')
+            errors = df[df.resp_status >= 500][['req_path', 'latency']]
+            slow = df[df.latency > 45000000][['latency', 'req_path']]
+            both = errors.append(slow)
+            px.display(both.groupby('req_path').agg(n=('latency', px.count)))
+            """);
+        var expected = _rows.Where(r => r.Status >= 500).Concat(_rows.Where(r => r.Latency > 45_000_000))
+            .GroupBy(r => r.Path).ToDictionary(g => g.Key, g => (long)g.Count());
+        rows.ToDictionary(r => (string)r["req_path"]!, r => (long)r["n"]!).Should().Equal(expected);
+    }
+
+    [Test]
+    public void Compile_AppendWithDifferentColumns_IsReported()
+    {
+        var act = () => _executor.Explain(new QueryRequest("import px\ndf = px.DataFrame('http_events')\npx.display(df[['latency']].append(df[['req_path']]))\n"));
+        act.Should().Throw<PxlCompileException>().Where(e => e.Line == 3 && e.Message.StartsWith("append: column 'latency' is missing"));
+    }
+
+    [Test]
+    public void ExecuteAsync_CompileError_ReturnsFaultedTask()
+    {
+        var task = _executor.ExecuteAsync(new QueryRequest("import px\npx.display(px.DataFrame('nope'))\n"));
+        task.IsFaulted.Should().BeTrue();
+        task.Exception!.InnerException.Should().BeOfType<PxlCompileException>();
+    }
+
+    [Test]
+    public void ExecuteAsync_CancelledToken_ReturnsCancelledTask()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var task = _executor.ExecuteAsync(new QueryRequest("import px\npx.display(px.DataFrame('http_events'))\n"), cts.Token);
+        task.IsCanceled.Should().BeTrue();
+    }
 }

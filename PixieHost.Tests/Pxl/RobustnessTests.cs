@@ -17,6 +17,8 @@ public class RobustnessTests
         "    ", "def f(a: int = 1):\n", "return ", "df.latency", " >= ", "200", " & ", " | ", "~", "not ", " and ",
         "'''", "\"", "#px:set x=1\n", "px.display(df)", ".groupby(['req_path'])", ".agg(n=('latency', px.count))",
         "99999999999999999999", "0x", "1.5e", "\\\n", "lambda", "df[df.req_path == 'x']", "px.now() - px.minutes(5)",
+        "df[['latency', 'latency']]", ".groupby(['req_path', 'req_path'])", ".agg(req_path=('latency', px.max))",
+        "px.DataFrame('http_events', select=['time_', 'time_'])", "df.x = 1", "px.display(df, 'a')",
     ];
 
     [Test]
@@ -41,6 +43,54 @@ public class RobustnessTests
         }
 
         compiled.Should().BeLessThan(3000);
+    }
+
+    [TestCase("df[['latency', 'latency']]", "column 'latency' is selected twice")]
+    [TestCase("df.groupby(['req_path', 'req_path']).agg(n=('latency', px.count))", "column 'req_path' appears twice in groupby")]
+    [TestCase("df.groupby('req_path').agg(req_path=('latency', px.max))", "aggregate 'req_path' has the name of a groupby column; choose another name")]
+    public void Compile_DuplicateOutputColumns_AreReported(string expr, string message)
+    {
+        var act = () => new QueryExecutor(new TableStore()).Explain(new QueryRequest($"import px\ndf = px.DataFrame('http_events')\npx.display({expr})\n"));
+        act.Should().Throw<PxlCompileException>().Where(e => e.Line == 3 && e.Message == message);
+    }
+
+    private static readonly string[] Statements =
+    [
+        "df = px.DataFrame('http_events', start_time='-1m')\n", "df = df[df.latency > 5000000]\n", "df.x = df.latency * 2\n",
+        "df = df.groupby('req_path').agg(n=('latency', px.count), q=('latency', px.quantiles))\n", "df = df[['req_path']]\n",
+        "df = df.head(3)\n", "df = df.drop('latency')\n", "px.display(df)\n", "px.display(df, 'b')\n",
+        "df = df.agg(m=('latency', px.mean))\n", "df.y = px.select(df.latency > 1, df.req_path, 'x')\n",
+        "df = df[px.contains(df.req_path, 'a')]\n", "df.time_ = df.time_ + 1\n", "df = df[df.time_ >= px.now() - px.minutes(1)]\n",
+        "df = df.groupby(['req_method', 'resp_status']).agg(s=('latency', px.sum), a=('req_path', px.any))\n",
+        "df.p = px.pluck_float64(df.q, 'p50')\n", "df = df[df.n > 1]\n", "df.req_path = df.req_path + '/x'\n",
+        "df = df.append(df)\n", "other = df\n", "df = df.append(other)\n", "df = df[['latency', 'req_path']]\n",
+        "df = df.merge(other, how='left', left_on='req_path', right_on='req_path')\n",
+        "df = df.merge(other, how='outer', left_on=['req_path'], right_on=['req_path'], suffixes=['', '_r'])\n",
+    ];
+
+    [Test]
+    public async Task Execute_RandomStatementSequences_OnlyThrowPxlCompileException()
+    {
+        var executor = new QueryExecutor(HttpEventsData.Store(HttpEventsData.Rows(200, stepNs: 100_000_000), 64), () => HttpEventsData.Now);
+        var rng = new Random(13);
+        var ran = 0;
+        for (var i = 0; i < 1500; i++)
+        {
+            var script = "import px\n" + Statements[0] + string.Concat(Enumerable.Range(0, rng.Next(1, 8)).Select(_ => Statements[rng.Next(Statements.Length)]));
+            try
+            {
+                executor.Explain(new QueryRequest(script));
+                var result = await executor.ExecuteAsync(new QueryRequest(script));
+                result.Tables.Should().NotBeEmpty(script);
+                ran++;
+            }
+            catch (PxlCompileException e)
+            {
+                e.Line.Should().BeGreaterThan(0, script);
+            }
+        }
+
+        ran.Should().BeGreaterThan(100, "enough random scripts compile to exercise the executor");
     }
 
     [Test]

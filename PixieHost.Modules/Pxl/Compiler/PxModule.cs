@@ -90,6 +90,11 @@ public static class PxModule
                     throw it.Error($"column '{name}' not found in {schema.Name}{Suggest.DidYouMean(name, schema.Columns.Select(c => c.Name))}", node);
                 }
 
+                if (columns.Contains(name))
+                {
+                    throw it.Error($"column '{name}' is selected twice", node);
+                }
+
                 columns.Add(name);
             }
         }

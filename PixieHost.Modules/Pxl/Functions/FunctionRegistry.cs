@@ -67,6 +67,7 @@ public sealed class FunctionRegistry
         r.Register(new MinMaxAggregate(max: false));
         r.Register(new MinMaxAggregate(max: true));
         r.Register(new QuantilesAggregate());
+        r.Register(new AnyAggregate());
         return r;
     }
 
@@ -149,6 +150,13 @@ public sealed class FunctionRegistry
             .Add([Time, I64], Time, (a, n) => Vector.Binary<long, long, BinOp>(a[0], a[1], n, Time), SemanticRule.FirstArg));
         r.Register(new ScalarFunction("floor").Add([F64], I64, (a, n) => Vector.Unary<double, long, FloorOp>(a[0], n, I64)));
         r.Register(new ScalarFunction("upid_to_pid").Add([U128], I64, (a, n) => Vector.Unary<UInt128, long, UpidToPidOp>(a[0], n, I64)));
+        r.Register(new ScalarFunction("substring").Add([Str, I64, I64], Str, StringFunctions.Substring));
+        r.Register(new ScalarFunction("find").Add([Str, Str], I64, StringFunctions.Find));
+        r.Register(new ScalarFunction("atoi").Add([Str, I64], I64, StringFunctions.Atoi));
+        r.Register(new ScalarFunction("itoa").Add([I64], Str, StringFunctions.Itoa));
+        r.Register(new ScalarFunction("regex_match").Add([Str, Str], Bool, StringFunctions.RegexMatch));
+        r.Register(new ScalarFunction("trim").Add([Str], Str, StringFunctions.Trim));
+        RegisterMath(r);
         r.Register(SemanticCast("DurationNanos", I64, SemanticType.DurationNs));
         r.Register(SemanticCast("Bytes", I64, SemanticType.Bytes));
         r.Register(SemanticCast("Percent", F64, SemanticType.Percent));
@@ -159,6 +167,22 @@ public sealed class FunctionRegistry
         }
 
         r.Register(select);
+    }
+
+    private static void RegisterMath(FunctionRegistry r)
+    {
+        r.Register(new ScalarFunction("abs")
+            .Add([I64], I64, (a, n) => Vector.Unary<long, long, AbsOp<long>>(a[0], n, I64), SemanticRule.FirstArg)
+            .Add([F64], F64, (a, n) => Vector.Unary<double, double, AbsOp<double>>(a[0], n, F64), SemanticRule.FirstArg));
+        r.Register(new ScalarFunction("sqrt").Add([F64], F64, (a, n) => Vector.Unary<double, double, SqrtOp>(a[0], n, F64)));
+        r.Register(new ScalarFunction("ln").Add([F64], F64, (a, n) => Vector.Unary<double, double, LnOp>(a[0], n, F64)));
+        r.Register(new ScalarFunction("log2").Add([F64], F64, (a, n) => Vector.Unary<double, double, Log2Op>(a[0], n, F64)));
+        r.Register(new ScalarFunction("log10").Add([F64], F64, (a, n) => Vector.Unary<double, double, Log10Op>(a[0], n, F64)));
+        r.Register(new ScalarFunction("log").Add([F64, F64], F64, (a, n) => Vector.Binary<double, double, LogOp>(a[0], a[1], n, F64)));
+        r.Register(new ScalarFunction("exp").Add([F64], F64, (a, n) => Vector.Unary<double, double, ExpOp>(a[0], n, F64)));
+        r.Register(new ScalarFunction("pow").Add([F64, F64], F64, (a, n) => Vector.Binary<double, double, PowOp>(a[0], a[1], n, F64)));
+        r.Register(new ScalarFunction("ceil").Add([F64], I64, (a, n) => Vector.Unary<double, long, CeilOp>(a[0], n, I64)));
+        r.Register(new ScalarFunction("round").Add([F64, I64], F64, (a, n) => Vector.Binary<double, double, RoundOp>(a[0], a[1], n, F64)));
     }
 
     /// <summary>px.DurationNanos and friends: the value unchanged, with a semantic type for display.</summary>

@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace PixieHost.Modules.Pxl.Functions;
 
-#pragma warning disable SA1649 // many tiny op structs live together on purpose
+// Many tiny op structs live together on purpose: each is one line and only meaningful next to the others.
 public struct AddOp<T> : IBinaryOp<T, T> where T : INumber<T> { public static T Apply(T a, T b) => a + b; }
 
 public struct SubOp<T> : IBinaryOp<T, T> where T : INumber<T> { public static T Apply(T a, T b) => a - b; }
@@ -58,8 +58,6 @@ public struct NegOp<T> : IUnaryOp<T, T> where T : INumber<T> { public static T A
 
 public struct FloorOp : IUnaryOp<double, long> { public static long Apply(double a) => (long)Math.Floor(a); }
 
-public struct IdentityOp<T> : IUnaryOp<T, T> { public static T Apply(T a) => a; }
-
 public struct ToFloatOp : IUnaryOp<double, double> { public static double Apply(double a) => a; }
 
 public struct UpidToPidOp : IUnaryOp<UInt128, long> { public static long Apply(UInt128 a) => (long)(uint)(ulong)(a >> 64); }
@@ -81,4 +79,24 @@ public struct CmpLe : ICompareTest { public static bool Test(int cmp) => cmp <= 
 public struct CmpGt : ICompareTest { public static bool Test(int cmp) => cmp > 0; }
 
 public struct CmpGe : ICompareTest { public static bool Test(int cmp) => cmp >= 0; }
-#pragma warning restore SA1649
+
+public struct AbsOp<T> : IUnaryOp<T, T> where T : INumber<T> { public static T Apply(T a) => T.Abs(a); }
+
+public struct SqrtOp : IUnaryOp<double, double> { public static double Apply(double a) => Math.Sqrt(a); }
+
+public struct LnOp : IUnaryOp<double, double> { public static double Apply(double a) => Math.Log(a); }
+
+public struct Log2Op : IUnaryOp<double, double> { public static double Apply(double a) => Math.Log2(a); }
+
+public struct Log10Op : IUnaryOp<double, double> { public static double Apply(double a) => Math.Log10(a); }
+
+public struct ExpOp : IUnaryOp<double, double> { public static double Apply(double a) => Math.Exp(a); }
+
+public struct CeilOp : IUnaryOp<double, long> { public static long Apply(double a) => (long)Math.Ceiling(a); }
+
+public struct PowOp : IBinaryOp<double, double> { public static double Apply(double a, double b) => Math.Pow(a, b); }
+
+public struct LogOp : IBinaryOp<double, double> { public static double Apply(double a, double b) => Math.Log(b, a); }
+
+/// <summary>px.round(x, decimals) rounds half away from zero, like C's round used by Pixie.</summary>
+public struct RoundOp : IBinaryOp<double, double> { public static double Apply(double a, double b) => Math.Round(a, (int)Math.Clamp(b, 0, 15), MidpointRounding.AwayFromZero); }

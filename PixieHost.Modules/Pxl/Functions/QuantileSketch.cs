@@ -13,8 +13,9 @@ public sealed class QuantileSketch
     public const double Gamma = 1.02;
 
     private static readonly double LogGamma = Math.Log(Gamma);
-    private readonly SortedDictionary<int, long> _positive = [];
-    private readonly SortedDictionary<int, long> _negative = [];
+    // Dictionaries, not sorted ones: adds are the hot path (one per row), sorting happens once per query result.
+    private readonly Dictionary<int, long> _positive = [];
+    private readonly Dictionary<int, long> _negative = [];
     private long _zeros;
 
     public long Count { get; private set; }
@@ -65,7 +66,7 @@ public sealed class QuantileSketch
         var at = 12;
         foreach (var (side, map) in new[] { ((byte)0, _positive), ((byte)1, _negative) })
         {
-            foreach (var (index, count) in map)
+            foreach (var (index, count) in map.OrderBy(e => e.Key))
             {
                 bytes[at] = side;
                 BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at + 1), index);
@@ -87,7 +88,7 @@ public sealed class QuantileSketch
 
         var rank = (long)Math.Floor(q * (Count - 1));
         long seen = 0;
-        foreach (var (index, count) in _negative.Reverse())
+        foreach (var (index, count) in _negative.OrderByDescending(e => e.Key))
         {
             seen += count;
             if (seen > rank)
@@ -102,7 +103,7 @@ public sealed class QuantileSketch
             return 0;
         }
 
-        foreach (var (index, count) in _positive)
+        foreach (var (index, count) in _positive.OrderBy(e => e.Key))
         {
             seen += count;
             if (seen > rank)
@@ -111,7 +112,7 @@ public sealed class QuantileSketch
             }
         }
 
-        return _positive.Count > 0 ? Value(_positive.Keys.Last()) : 0;
+        return _positive.Count > 0 ? Value(_positive.Keys.Max()) : 0;
     }
 
     private static int Index(double magnitude) => (int)Math.Ceiling(Math.Log(magnitude) / LogGamma);
@@ -119,6 +120,6 @@ public sealed class QuantileSketch
     /// <summary>The bucket's representative value: the point with equal relative error to both bounds.</summary>
     private static double Value(int index) => 2 * Math.Pow(Gamma, index) / (Gamma + 1);
 
-    private static void Bump(SortedDictionary<int, long> map, int index, long by) =>
-        map[index] = map.TryGetValue(index, out var c) ? c + by : by;
+    private static void Bump(Dictionary<int, long> map, int index, long by) =>
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(map, index, out _) += by;
 }

@@ -101,3 +101,15 @@ public sealed record LogicalQuery(IReadOnlyList<LogicalSink> Sinks, IReadOnlyDic
 {
     public string Explain() => string.Join("\n", Sinks.Select(s => s.Explain()));
 }
+
+/// <summary>The rows of every input, one after the other (<c>df.append(other)</c>); inputs share one relation.</summary>
+public sealed class LogicalUnion(IReadOnlyList<LogicalPlan> inputs) : LogicalPlan
+{
+    public override IReadOnlyList<ColumnSchema> Schema => Inputs[0].Schema;
+
+    public override IReadOnlyList<LogicalPlan> Inputs { get; } = inputs;
+
+    public override LogicalPlan WithInputs(IReadOnlyList<LogicalPlan> inputs) => new LogicalUnion(inputs);
+
+    public override string Describe() => $"LogicalUnion: inputs={Inputs.Count}";
+}

@@ -51,11 +51,50 @@ public sealed class GroupTable
         {
             cols[k] = batch[keyColumns[k]];
             KeyStore.Hash(cols[k], hashes);
+            _keys[k].Bind(cols[k]);
         }
 
         for (var row = 0; row < n; row++)
         {
             groupIds[row] = FindOrAdd(hashes[row], cols, row);
+        }
+    }
+
+    /// <summary>Like <see cref="Assign"/> but never adds a group: rows whose key is unknown get -1 (the probe side of a join).</summary>
+    public void Find(RowBatch batch, ReadOnlySpan<int> keyColumns, Span<int> groupIds)
+    {
+        var n = batch.RowCount;
+        if (_rowHashes.Length < n)
+        {
+            _rowHashes = new ulong[n];
+        }
+
+        var hashes = _rowHashes.AsSpan(0, n);
+        hashes.Fill(Seed);
+        var cols = new Column[keyColumns.Length];
+        for (var k = 0; k < cols.Length; k++)
+        {
+            cols[k] = batch[keyColumns[k]];
+            KeyStore.Hash(cols[k], hashes);
+            _keys[k].Bind(cols[k]);
+        }
+
+        var mask = _buckets.Length - 1;
+        for (var row = 0; row < n; row++)
+        {
+            var hash = hashes[row];
+            var slot = (int)(hash >> 32) & mask;
+            var found = -1;
+            for (var g = _buckets[slot] - 1; g >= 0; slot = (slot + 1) & mask, g = _buckets[slot] - 1)
+            {
+                if (_groupHashes[g] == hash && KeysEqual(g, row))
+                {
+                    found = g;
+                    break;
+                }
+            }
+
+            groupIds[row] = found;
         }
     }
 
@@ -81,7 +120,7 @@ public sealed class GroupTable
                 break;
             }
 
-            if (_groupHashes[g] == hash && KeysEqual(g, cols, row))
+            if (_groupHashes[g] == hash && KeysEqual(g, row))
             {
                 return g;
             }
@@ -110,11 +149,17 @@ public sealed class GroupTable
         return id;
     }
 
-    private bool KeysEqual(int group, Column[] cols, int row)
+    private bool KeysEqual(int group, int row)
     {
-        for (var k = 0; k < _keys.Length; k++)
+        var keys = _keys;
+        if (keys.Length == 1)
         {
-            if (!_keys[k].Equals(group, cols[k], row))
+            return keys[0].Equals(group, row);
+        }
+
+        for (var k = 0; k < keys.Length; k++)
+        {
+            if (!keys[k].Equals(group, row))
             {
                 return false;
             }

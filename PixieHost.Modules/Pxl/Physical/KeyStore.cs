@@ -78,7 +78,11 @@ internal abstract class KeyStore
         return GroupTable.Mix(h, tail);
     }
 
-    public abstract bool Equals(int group, Column column, int row);
+    /// <summary>Binds the batch column the next <see cref="Equals(int, int)"/> calls compare against (one cast per batch, not per row).</summary>
+    public abstract void Bind(Column column);
+
+    /// <summary>Whether group <paramref name="group"/>'s key equals row <paramref name="row"/> of the bound column.</summary>
+    public abstract bool Equals(int group, int row);
 
     public abstract void Append(Column column, int row);
 
@@ -88,8 +92,11 @@ internal abstract class KeyStore
     {
         private readonly Int64ColumnBuilder _b = new(64, type);
         private long[] _v = new long[64];
+        private long[] _bound = [];
 
-        public override bool Equals(int group, Column column, int row) => _v[group] == ((Int64Column)column).Values[row];
+        public override void Bind(Column column) => _bound = ((Int64Column)column).Values;
+
+        public override bool Equals(int group, int row) => _v[group] == _bound[row];
 
         public override void Append(Column column, int row)
         {
@@ -110,9 +117,12 @@ internal abstract class KeyStore
     {
         private readonly Float64ColumnBuilder _b = new();
         private readonly List<double> _v = [];
+        private double[] _bound = [];
 
-        public override bool Equals(int group, Column column, int row) =>
-            BitConverter.DoubleToUInt64Bits(_v[group]) == BitConverter.DoubleToUInt64Bits(((Float64Column)column).Values[row]);
+        public override void Bind(Column column) => _bound = ((Float64Column)column).Values;
+
+        public override bool Equals(int group, int row) =>
+            BitConverter.DoubleToUInt64Bits(_v[group]) == BitConverter.DoubleToUInt64Bits(_bound[row]);
 
         public override void Append(Column column, int row)
         {
@@ -127,8 +137,11 @@ internal abstract class KeyStore
     {
         private readonly BooleanColumnBuilder _b = new();
         private readonly List<bool> _v = [];
+        private bool[] _bound = [];
 
-        public override bool Equals(int group, Column column, int row) => _v[group] == ((BooleanColumn)column).Values[row];
+        public override void Bind(Column column) => _bound = ((BooleanColumn)column).Values;
+
+        public override bool Equals(int group, int row) => _v[group] == _bound[row];
 
         public override void Append(Column column, int row)
         {
@@ -143,8 +156,11 @@ internal abstract class KeyStore
     {
         private readonly UInt128ColumnBuilder _b = new();
         private readonly List<UInt128> _v = [];
+        private UInt128[] _bound = [];
 
-        public override bool Equals(int group, Column column, int row) => _v[group] == ((UInt128Column)column).Values[row];
+        public override void Bind(Column column) => _bound = ((UInt128Column)column).Values;
+
+        public override bool Equals(int group, int row) => _v[group] == _bound[row];
 
         public override void Append(Column column, int row)
         {
@@ -161,9 +177,23 @@ internal abstract class KeyStore
         private byte[] _data = new byte[1024];
         private int[] _offsets = new int[65];
         private int _count;
+        private byte[] _boundData = [];
+        private int[] _boundOffsets = [0];
 
-        public override bool Equals(int group, Column column, int row) =>
-            _data.AsSpan(_offsets[group], _offsets[group + 1] - _offsets[group]).SequenceEqual(((StringColumn)column).GetSpan(row));
+        public override void Bind(Column column)
+        {
+            var s = (StringColumn)column;
+            _boundData = s.Data;
+            _boundOffsets = s.Offsets;
+        }
+
+        public override bool Equals(int group, int row)
+        {
+            var start = _offsets[group];
+            var length = _offsets[group + 1] - start;
+            var rowStart = _boundOffsets[row];
+            return length == _boundOffsets[row + 1] - rowStart && _data.AsSpan(start, length).SequenceEqual(_boundData.AsSpan(rowStart, length));
+        }
 
         public override void Append(Column column, int row)
         {

@@ -15,6 +15,8 @@ public static class PhysicalPlanner
         LogicalMap m => new MapExec(Plan(m.Input), m.Exprs),
         LogicalAggregate a => new AggregateExec(AggregateMode.Single, Plan(a.Input), a.GroupBy, a.Aggregates),
         LogicalLimit l => new LimitExec(Plan(l.Input), l.Count),
+        LogicalUnion u => new UnionExec(u.Inputs.Select(Plan).ToArray()),
+        LogicalJoin j => new HashJoinExec(Plan(j.Inputs[0]), Plan(j.Inputs[1]), j),
         LogicalSink s => Plan(s, long.MaxValue),
         _ => throw new NotSupportedException($"No physical operator for {node.GetType().Name}."),
     };

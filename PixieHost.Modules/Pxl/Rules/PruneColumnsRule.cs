@@ -53,6 +53,17 @@ public sealed class PruneColumnsRule : IRule
                 return Rebuild(filter, Prune(filter.Input, withPredicate, ref changed));
             case LogicalLimit limit:
                 return Rebuild(limit, Prune(limit.Input, required, ref changed));
+            case LogicalUnion union:
+                // Pruning keeps each input's column order, and the inputs start aligned, so they stay aligned.
+                var inputs = new LogicalPlan[union.Inputs.Count];
+                var any = false;
+                for (var i = 0; i < inputs.Length; i++)
+                {
+                    inputs[i] = Prune(union.Inputs[i], required, ref changed);
+                    any |= !ReferenceEquals(inputs[i], union.Inputs[i]);
+                }
+
+                return any ? new LogicalUnion(inputs) : union;
             case LogicalAggregate agg:
                 var aggs = agg.Aggregates.Where(a => required.Contains(a.Name)).ToList();
                 if (aggs.Count == 0 && agg.GroupBy.Count == 0)
@@ -69,6 +80,24 @@ public sealed class PruneColumnsRule : IRule
 
                 changed = true;
                 return new LogicalAggregate(aggInput, agg.GroupBy, aggs);
+            case LogicalJoin join:
+                var outputs = join.Outputs.Where(o => required.Contains(o.Name)).ToList();
+                if (outputs.Count == 0)
+                {
+                    outputs.Add(join.Outputs[0]);
+                }
+
+                var leftNeed = join.LeftKeys.Concat(outputs.Where(o => o.Side == 0).Select(o => o.Column.Name)).ToHashSet(StringComparer.Ordinal);
+                var rightNeed = join.RightKeys.Concat(outputs.Where(o => o.Side == 1).Select(o => o.Column.Name)).ToHashSet(StringComparer.Ordinal);
+                var left = Prune(join.Inputs[0], leftNeed, ref changed);
+                var right = Prune(join.Inputs[1], rightNeed, ref changed);
+                if (outputs.Count != join.Outputs.Count)
+                {
+                    changed = true;
+                    return new LogicalJoin(left, right, join.How, join.LeftKeys, join.RightKeys, outputs);
+                }
+
+                return ReferenceEquals(left, join.Inputs[0]) && ReferenceEquals(right, join.Inputs[1]) ? join : join.WithInputs([left, right]);
             case LogicalSource source:
                 var columns = source.Columns.Where(required.Contains).ToList();
                 if (columns.Count == 0)

@@ -103,11 +103,12 @@ public sealed partial class Parser
         }
     }
 
+    /// <summary>Ends a simple statement: a newline, or ';' before another statement on the same line.</summary>
     private Stmt EndSimple(Stmt stmt)
     {
-        if (Current.IsOp(";"))
+        if (Accept(";") && Current.Kind != TokenKind.Newline)
         {
-            _pos++;
+            return stmt;
         }
 
         if (Current.Kind is TokenKind.Newline)
@@ -116,11 +117,6 @@ public sealed partial class Parser
         }
         else if (Current.Kind is not (TokenKind.EndOfFile or TokenKind.Dedent))
         {
-            if (Current.IsOp(";"))
-            {
-                return stmt;
-            }
-
             throw Error($"expected end of line but found {Current.Describe()}", Current);
         }
 

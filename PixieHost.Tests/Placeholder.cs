@@ -1,0 +1,1 @@
+namespace PixieHost.Tests; internal static class Placeholder { }
