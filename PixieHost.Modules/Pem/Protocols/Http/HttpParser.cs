@@ -292,7 +292,7 @@ public static partial class HttpParser
             case 12 when Ascii.EqualsIgnoreCase(name, "Content-Type"u8):
                 var json = ContainsIgnoreCase(value, "json"u8);
                 frame.ContentTypeIsJson |= json;
-                frame.ContentTypeIsText |= json || ContainsIgnoreCase(value, "text"u8);
+                frame.ContentTypeIsText |= json || ContainsIgnoreCase(value, "text/"u8);
                 break;
         }
 
