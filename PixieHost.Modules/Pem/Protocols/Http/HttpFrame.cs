@@ -63,6 +63,9 @@ public sealed class HttpFrame
     /// <summary>Content-Type contains "json" or "text/" (Pixie's default <c>http_response_header_filters</c>: <c>Content-Type:json,Content-Type:text/</c>).</summary>
     public bool ContentTypeIsText { get; internal set; }
 
+    /// <summary><c>Content-Encoding: gzip</c>: the body is inflated before it is stored, as Pixie does.</summary>
+    public bool ContentEncodingGzip { get; internal set; }
+
     /// <summary>Request method is HEAD: its response carries no body whatever its headers say.</summary>
     public bool IsHeadRequest { get; internal set; }
 
@@ -136,6 +139,7 @@ public sealed class HttpFrame
         ContentTypeIsText = false;
         IsHeadRequest = false;
         HeadNeedsEscape = false;
+        ContentEncodingGzip = false;
         Status = 0;
         MinorVersion = 0;
         TimestampNs = 0;

@@ -286,6 +286,9 @@ public static partial class HttpParser
             case 17 when Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8):
                 frame.IsChunked |= ContainsIgnoreCase(value, "chunked"u8);
                 break;
+            case 16 when Ascii.EqualsIgnoreCase(name, "Content-Encoding"u8):
+                frame.ContentEncodingGzip |= ContainsIgnoreCase(value, "gzip"u8);
+                break;
             case 10 when Ascii.EqualsIgnoreCase(name, "Connection"u8):
                 frame.ConnectionClose |= ContainsIgnoreCase(value, "close"u8);
                 break;
