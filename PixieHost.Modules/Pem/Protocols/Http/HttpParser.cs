@@ -85,13 +85,13 @@ public static partial class HttpParser
         var pos = lineEnd + Crlf.Length;
         while (pos < end + Crlf.Length)
         {
-            var len = head[pos..].IndexOf(Crlf);
-            if (!ParseHeaderLine(head.Slice(pos, len), pos, frame))
+            var next = ParseHeaderLine(head, pos, frame);
+            if (next < 0)
             {
                 return OperationStatus.InvalidData;
             }
 
-            pos += len + Crlf.Length;
+            pos = next;
         }
 
         consumed = headLength;
@@ -250,24 +250,59 @@ public static partial class HttpParser
         return status >= 100;
     }
 
-    private static bool ParseHeaderLine(ReadOnlySpan<byte> line, int lineStart, HttpFrame frame)
+    /// <summary>
+    /// Parses the header line at <paramref name="start"/> (the head is known to end with CRLF CRLF); returns
+    /// where the next line starts, or -1 when the line is malformed. Scalar loops: header names and the
+    /// whitespace around values are a few bytes, where vectorized searches cost more than they save.
+    /// </summary>
+    private static int ParseHeaderLine(ReadOnlySpan<byte> head, int start, HttpFrame frame)
     {
-        var colon = line.IndexOf((byte)':');
-        if (colon <= 0 || line[0] == (byte)' ' || line[0] == (byte)'\t' || line[..colon].IndexOfAny((byte)' ', (byte)'\t') >= 0)
+        var i = start;
+        byte b;
+        while ((b = head[i]) != (byte)':')
         {
-            return false;
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+            {
+                return -1;
+            }
+
+            i++;
         }
 
-        var value = line[(colon + 1)..];
-        var lead = value.Length - value.TrimStart(" \t"u8).Length;
-        value = value.Trim(" \t"u8);
-        frame.AddHeader(lineStart, colon, lineStart + colon + 1 + lead, value.Length);
-        if (line.IndexOfAny((byte)'\r', (byte)'\n') >= 0)
+        var colon = i;
+        if (colon == start)
         {
+            return -1;
+        }
+
+        i++;
+        while (head[i] is (byte)' ' or (byte)'\t')
+        {
+            i++;
+        }
+
+        var valueStart = i;
+        var lineEnd = valueStart + head[valueStart..].IndexOfAny((byte)'\r', (byte)'\n');
+        while (head[lineEnd] == (byte)'\n')
+        {
+            // A bare LF inside the value would reach a JSON string unescaped.
             frame.HeadNeedsEscape = true;
+            lineEnd += 1 + head[(lineEnd + 1)..].IndexOfAny((byte)'\r', (byte)'\n');
         }
 
-        return NoteFramingHeader(line[..colon], value, frame);
+        if (head[lineEnd + 1] != (byte)'\n')
+        {
+            return -1;
+        }
+
+        var valueEnd = lineEnd;
+        while (valueEnd > valueStart && head[valueEnd - 1] is (byte)' ' or (byte)'\t')
+        {
+            valueEnd--;
+        }
+
+        frame.AddHeader(start, colon - start, valueStart, valueEnd - valueStart);
+        return NoteFramingHeader(head[start..colon], head[valueStart..valueEnd], frame) ? lineEnd + Crlf.Length : -1;
     }
 
     /// <summary>Records the headers that decide framing and content type; false for an unusable Content-Length.</summary>
