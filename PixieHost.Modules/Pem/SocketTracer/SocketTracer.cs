@@ -58,37 +58,33 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
     public void OnControl(in SocketControlEvent ev)
     {
         EnterBatch();
+        _c.ControlEvents++;
+        if (ev.Hdr.Type == SocketEventType.Open)
         {
-            _c.ControlEvents++;
-            if (ev.Hdr.Type == SocketEventType.Open)
-            {
-                Open(ev);
-            }
-            else if (ev.Hdr.Type == SocketEventType.Close)
-            {
-                Close(ev);
-            }
+            Open(ev);
+        }
+        else if (ev.Hdr.Type == SocketEventType.Close)
+        {
+            Close(ev);
         }
     }
 
     public void OnData(in SocketDataEvent ev, ReadOnlySpan<byte> payload)
     {
         EnterBatch();
+        _c.DataEvents++;
+        _c.BytesSeen += ev.MsgSize;
+        _c.BytesCopied += ev.DataSize;
+        // Events of one connection come in runs (a request, then its response): skip the lookup.
+        var t = _last;
+        if ((t is null || !t.Id.Equals(ev.Hdr.Conn)) && !_trackers.TryGetValue(ev.Hdr.Conn, out t))
         {
-            _c.DataEvents++;
-            _c.BytesSeen += ev.MsgSize;
-            _c.BytesCopied += ev.DataSize;
-            // Events of one connection come in runs (a request, then its response): skip the lookup.
-            var t = _last;
-            if ((t is null || !t.Id.Equals(ev.Hdr.Conn)) && !_trackers.TryGetValue(ev.Hdr.Conn, out t))
-            {
-                _c.DataWithoutOpen++;
-                t = Create(ev.Hdr.Conn, ev.Hdr.Role, ev.Hdr.TsNs);
-            }
-
-            _last = t;
-            AddData(t, ev, payload);
+            _c.DataWithoutOpen++;
+            t = Create(ev.Hdr.Conn, ev.Hdr.Role, ev.Hdr.TsNs);
         }
+
+        _last = t;
+        AddData(t, ev, payload);
     }
 
     public void OnBatchEnd()
