@@ -15,7 +15,13 @@ public sealed class FakeTracerEnvironment : ITracerEnvironment
 
     public long MonotonicNowNs() => NowNs;
 
-    public long RealtimeOffsetNs() => OffsetNs;
+    public int OffsetReads { get; private set; }
+
+    public long RealtimeOffsetNs()
+    {
+        OffsetReads++;
+        return OffsetNs;
+    }
 
     public ulong ProcessStartTicks(uint pid)
     {

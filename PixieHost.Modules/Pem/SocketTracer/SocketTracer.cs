@@ -10,7 +10,8 @@ namespace PixieHost.Modules.Pem.SocketTracer;
 /// ring memory is reused after the call); <see cref="OnBatchEnd"/> parses and stitches the trackers that got
 /// data and builds rows; <see cref="Flush"/> (Pixie: every 1 s) appends them to the table store and expires
 /// idle state; <see cref="FlushConnStats"/> (Pixie: every 10 s) writes the conn_stats counters.
-/// All members may be called from any thread; events are expected from one reader thread.
+/// Events and <see cref="OnBatchEnd"/> must come from one reader thread, and every batch of events must end with
+/// <see cref="OnBatchEnd"/>; the other members may be called from any thread.
 /// </summary>
 public sealed partial class SocketTracer : ISocketEventSink, IDisposable
 {
@@ -27,6 +28,7 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
     private List<ConnTracker> _dirty = [];
     private List<ConnTracker> _nextDirty = [];
     private ConnTracker? _last;
+    private bool _batchOpen;
     private long _realtimeOffsetNs;
     private long _offsetMeasuredAtNs;
     private Counters _c;
@@ -55,43 +57,40 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
 
     public void OnControl(in SocketControlEvent ev)
     {
-        lock (_gate)
+        EnterBatch();
+        _c.ControlEvents++;
+        if (ev.Hdr.Type == SocketEventType.Open)
         {
-            _c.ControlEvents++;
-            if (ev.Hdr.Type == SocketEventType.Open)
-            {
-                Open(ev);
-            }
-            else if (ev.Hdr.Type == SocketEventType.Close)
-            {
-                Close(ev);
-            }
+            Open(ev);
+        }
+        else if (ev.Hdr.Type == SocketEventType.Close)
+        {
+            Close(ev);
         }
     }
 
     public void OnData(in SocketDataEvent ev, ReadOnlySpan<byte> payload)
     {
-        lock (_gate)
+        EnterBatch();
+        _c.DataEvents++;
+        _c.BytesSeen += ev.MsgSize;
+        _c.BytesCopied += ev.DataSize;
+        // Events of one connection come in runs (a request, then its response): skip the lookup.
+        var t = _last;
+        if ((t is null || !t.Id.Equals(ev.Hdr.Conn)) && !_trackers.TryGetValue(ev.Hdr.Conn, out t))
         {
-            _c.DataEvents++;
-            _c.BytesSeen += ev.MsgSize;
-            _c.BytesCopied += ev.DataSize;
-            // Events of one connection come in runs (a request, then its response): skip the lookup.
-            var t = _last;
-            if ((t is null || !t.Id.Equals(ev.Hdr.Conn)) && !_trackers.TryGetValue(ev.Hdr.Conn, out t))
-            {
-                _c.DataWithoutOpen++;
-                t = Create(ev.Hdr.Conn, ev.Hdr.Role, ev.Hdr.TsNs);
-            }
-
-            _last = t;
-            AddData(t, ev, payload);
+            _c.DataWithoutOpen++;
+            t = Create(ev.Hdr.Conn, ev.Hdr.Role, ev.Hdr.TsNs);
         }
+
+        _last = t;
+        AddData(t, ev, payload);
     }
 
     public void OnBatchEnd()
     {
-        lock (_gate)
+        EnterBatch();
+        try
         {
             foreach (var t in _dirty)
             {
@@ -106,6 +105,25 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
 
             _dirty.Clear();
             (_dirty, _nextDirty) = (_nextDirty, _dirty);
+        }
+        finally
+        {
+            _batchOpen = false;
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// The reader thread holds the lock from the first event of a batch to <see cref="OnBatchEnd"/>: one lock
+    /// per batch instead of one per event (an uncontended enter/exit was ~5% of the per-record cost). Flush and
+    /// the other members wait at most one batch.
+    /// </summary>
+    private void EnterBatch()
+    {
+        if (!_batchOpen)
+        {
+            _gate.Enter();
+            _batchOpen = true;
         }
     }
 

@@ -288,11 +288,49 @@ public partial class SocketTracerTests
     }
 
     [Test]
-    public void Constructor_Always_ReadsClockOffsetOnce()
+    public void OnBatchEnd_GzipTextResponse_BodyInflated()
     {
-        using var t = new Tracer(new SocketTracerOptions(), _store, _env);
+        var plain = System.Text.Encoding.ASCII.GetBytes("{\"greeting\":\"hello hello hello\"}");
+        using var ms = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(ms, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gz.Write(plain);
+        }
 
-        t.GetStats().ActiveTrackers.Should().Be(0);
-        t.Flush().Should().Be(0);
+        var body = ms.ToArray();
+        var head = System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {body.Length}\r\n\r\n");
+        _conn.Open().Recv(CurlGet).Data(TrafficDirection.Send, [.. head, .. body]).EndBatch();
+
+        var r = Rows().Single();
+        r["resp_body"].Should().Be(System.Text.Encoding.ASCII.GetString(plain));
+        r["resp_body_size"].Should().Be((long)body.Length);
+    }
+
+    [Test]
+    public void OnBatchEnd_GzipHeaderButPlainBody_FailurePlaceholder()
+    {
+        _conn.Open().Recv(CurlGet)
+            .Send("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\nContent-Length: 5\r\n\r\nplain")
+            .EndBatch();
+
+        Rows().Single()["resp_body"].Should().Be("<Stirling failed to gunzip body>");
+    }
+
+    [Test]
+    public void Flush_AfterClockRefreshInterval_NewOffsetUsedForLaterRows()
+    {
+        _env.OffsetReads.Should().Be(1);
+        _conn.Open().Recv(CurlGet).Send(NginxOk).EndBatch();
+        _tracer.Flush();
+        _env.OffsetReads.Should().Be(1, "the offset is measured again only every 10 s");
+
+        _env.NowNs += 11_000_000_000L;
+        _env.OffsetNs += 5_000;
+        _tracer.Flush();
+        var reqTs = _conn.Now;
+        _conn.Recv(CurlGet).Send(NginxOk).EndBatch();
+
+        _env.OffsetReads.Should().Be(2);
+        Rows().Last()["time_"].Should().Be((long)reqTs + _env.OffsetNs);
     }
 }

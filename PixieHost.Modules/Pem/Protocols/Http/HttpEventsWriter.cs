@@ -79,6 +79,10 @@ public sealed class HttpEventsWriter
         {
             ((StringColumnBuilder)c[19]).Append(RemovedBodyPlaceholder);
         }
+        else if (resp.BodySize > 0 && resp.ContentEncodingGzip)
+        {
+            HttpGzip.AppendInflated((StringColumnBuilder)c[19], resp, _maxBodyBytes);
+        }
         else
         {
             AppendTruncated((StringColumnBuilder)c[19], resp.BodySpan, resp.BodySize, _maxBodyBytes);

@@ -33,7 +33,12 @@ public sealed class HttpFrame
     /// <summary>The head holds a byte JSON must escape (quote, backslash, control other than CR/LF).</summary>
     public bool HeadNeedsEscape { get; internal set; }
 
-    /// <summary>CLOCK_MONOTONIC time of the event that held the first byte of the message.</summary>
+    /// <summary>
+    /// CLOCK_MONOTONIC time of the event that held the first byte of the message. Used for both requests and
+    /// responses, so latency = first response byte − first request byte: for a server, from the first request
+    /// byte read to the first response byte written. (Pixie stamps frames from its data-stream buffer's chunk
+    /// timestamps too; whether it takes the chunk of the first or of the last byte could not be checked here.)
+    /// </summary>
     public ulong TimestampNs { get; internal set; }
 
     public int MinorVersion { get; internal set; }
@@ -55,8 +60,11 @@ public sealed class HttpFrame
     /// <summary>Content-Type contains "json".</summary>
     public bool ContentTypeIsJson { get; internal set; }
 
-    /// <summary>Content-Type contains "json" or "text" (Pixie's default <c>http_response_header_filters</c>).</summary>
+    /// <summary>Content-Type contains "json" or "text/" (Pixie's default <c>http_response_header_filters</c>: <c>Content-Type:json,Content-Type:text/</c>).</summary>
     public bool ContentTypeIsText { get; internal set; }
+
+    /// <summary><c>Content-Encoding: gzip</c>: the body is inflated before it is stored, as Pixie does.</summary>
+    public bool ContentEncodingGzip { get; internal set; }
 
     /// <summary>Request method is HEAD: its response carries no body whatever its headers say.</summary>
     public bool IsHeadRequest { get; internal set; }
@@ -131,6 +139,7 @@ public sealed class HttpFrame
         ContentTypeIsText = false;
         IsHeadRequest = false;
         HeadNeedsEscape = false;
+        ContentEncodingGzip = false;
         Status = 0;
         MinorVersion = 0;
         TimestampNs = 0;

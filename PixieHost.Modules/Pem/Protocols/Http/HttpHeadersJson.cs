@@ -116,10 +116,18 @@ public static class HttpHeadersJson
 
     private static ulong PrefixKey(ReadOnlySpan<byte> name)
     {
-        Span<byte> b = stackalloc byte[8];
-        b.Clear();
-        name[..Math.Min(8, name.Length)].CopyTo(b);
-        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(b);
+        if (name.Length >= 8)
+        {
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(name);
+        }
+
+        ulong key = 0;
+        for (var i = 0; i < name.Length; i++)
+        {
+            key |= (ulong)name[i] << (56 - (8 * i));
+        }
+
+        return key;
     }
 
     /// <summary>Writes JSON into a fixed span; past its end it only records that it overflowed.</summary>

@@ -102,7 +102,7 @@ public static partial class HttpParser
             {
                 case ChunkPhase.SizeLine:
                 {
-                    var lineEnd = rest.IndexOf(Crlf);
+                    var lineEnd = IndexOfCrlf(rest);
                     if (lineEnd < 0)
                     {
                         return rest.Length > MaxChunkLineBytes ? OperationStatus.InvalidData : OperationStatus.NeedMoreData;
@@ -151,7 +151,7 @@ public static partial class HttpParser
                     break;
                 case ChunkPhase.Trailers:
                 {
-                    var lineEnd = rest.IndexOf(Crlf);
+                    var lineEnd = IndexOfCrlf(rest);
                     if (lineEnd < 0)
                     {
                         return rest.Length > MaxChunkLineBytes ? OperationStatus.InvalidData : OperationStatus.NeedMoreData;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 
 namespace PixieHost.Modules.Pem.Protocols.Http;
 
@@ -15,7 +14,8 @@ public static partial class HttpParser
 
     private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
 
-    private static ReadOnlySpan<byte> HeadEnd => "\r\n\r\n"u8;
+    /// <summary>ParseHeaderLine: the line is not complete yet.</summary>
+    private const int NeedMore = -2;
 
     private static ReadOnlySpan<byte> HttpVersionPrefix => "HTTP/1."u8;
 
@@ -32,7 +32,7 @@ public static partial class HttpParser
     public static OperationStatus ParseHead(ReadOnlySpan<byte> buffer, HttpMessageKind kind, HttpFrame frame, out int consumed)
     {
         consumed = 0;
-        var lineEnd = buffer.IndexOf(Crlf);
+        var lineEnd = IndexOfCrlf(buffer);
         if (lineEnd < 0)
         {
             return buffer.Length < MaxHeadBytes && StartLineMayBeValid(buffer, kind, complete: false)
@@ -40,7 +40,7 @@ public static partial class HttpParser
                 : OperationStatus.InvalidData;
         }
 
-        // The start line is checked before the end of the head is looked for, so garbage fails at once.
+        // The start line is checked before the rest, so garbage fails at once.
         var line = buffer[..lineEnd];
         int methodLength = 0, pathLength = 0, minor, status = 0, messageStart = 0;
         var lineOk = kind == HttpMessageKind.Request
@@ -51,24 +51,55 @@ public static partial class HttpParser
             return OperationStatus.InvalidData;
         }
 
-        var end = buffer[lineEnd..].IndexOf(HeadEnd);
-        if (end < 0)
+        // Header lines are parsed in place, one pass, ranges relative to the start of the head; the head is
+        // copied into the frame once its end is known. (No separate search for CRLF CRLF: on short heads each
+        // vectorized search costs ~20 ns of setup.)
+        frame.Reset();
+        frame.Kind = kind;
+        var pos = lineEnd + Crlf.Length;
+        while (true)
         {
-            return buffer.Length >= MaxHeadBytes ? OperationStatus.InvalidData : OperationStatus.NeedMoreData;
+            if (pos + 1 >= buffer.Length)
+            {
+                return buffer.Length >= MaxHeadBytes ? OperationStatus.InvalidData : OperationStatus.NeedMoreData;
+            }
+
+            if (buffer[pos] == (byte)'\r')
+            {
+                if (buffer[pos + 1] != (byte)'\n')
+                {
+                    return OperationStatus.InvalidData;
+                }
+
+                pos += Crlf.Length;
+                break;
+            }
+
+            var next = ParseHeaderLine(buffer, pos, frame);
+            if (next == NeedMore)
+            {
+                return buffer.Length >= MaxHeadBytes ? OperationStatus.InvalidData : OperationStatus.NeedMoreData;
+            }
+
+            if (next < 0 || next > MaxHeadBytes)
+            {
+                return OperationStatus.InvalidData;
+            }
+
+            pos = next;
         }
 
-        end += lineEnd;
-        var headLength = end + HeadEnd.Length;
-        if (headLength > MaxHeadBytes)
+        if (pos > MaxHeadBytes)
         {
             return OperationStatus.InvalidData;
         }
 
-        frame.Reset();
-        frame.Kind = kind;
-        frame.CopyHead(buffer[..headLength]);
-        var head = frame.Head.AsSpan(0, headLength);
-        frame.HeadNeedsEscape = head.IndexOfAny(JsonEscapeBytes) >= 0;
+        frame.CopyHead(buffer[..pos]);
+        if (buffer[..pos].IndexOfAny(JsonEscapeBytes) >= 0)
+        {
+            frame.HeadNeedsEscape = true;
+        }
+
         frame.MinorVersion = minor;
         if (kind == HttpMessageKind.Request)
         {
@@ -82,20 +113,35 @@ public static partial class HttpParser
             frame.MessageRange = (messageStart, lineEnd - messageStart);
         }
 
-        var pos = lineEnd + Crlf.Length;
-        while (pos < end + Crlf.Length)
+        consumed = pos;
+        return OperationStatus.Done;
+    }
+
+    /// <summary>Index of the first CRLF; -1 when there is none yet. A single-byte search is ~5x cheaper than a two-byte one on short spans.</summary>
+    internal static int IndexOfCrlf(ReadOnlySpan<byte> buffer)
+    {
+        var from = 0;
+        while (true)
         {
-            var len = head[pos..].IndexOf(Crlf);
-            if (!ParseHeaderLine(head.Slice(pos, len), pos, frame))
+            var rel = buffer[from..].IndexOf((byte)'\r');
+            if (rel < 0)
             {
-                return OperationStatus.InvalidData;
+                return -1;
             }
 
-            pos += len + Crlf.Length;
-        }
+            var i = from + rel;
+            if (i + 1 >= buffer.Length)
+            {
+                return -1;
+            }
 
-        consumed = headLength;
-        return OperationStatus.Done;
+            if (buffer[i + 1] == (byte)'\n')
+            {
+                return i;
+            }
+
+            from = i + 1;
+        }
     }
 
     /// <summary>
@@ -117,7 +163,7 @@ public static partial class HttpParser
 
             var i = from + rel;
             var rest = buffer[i..];
-            var lineEnd = rest.IndexOf(Crlf);
+            var lineEnd = IndexOfCrlf(rest);
             if (lineEnd < 0 && rest.Length > MaxHeadBytes)
             {
                 lineEnd = MaxHeadBytes;
@@ -250,24 +296,87 @@ public static partial class HttpParser
         return status >= 100;
     }
 
-    private static bool ParseHeaderLine(ReadOnlySpan<byte> line, int lineStart, HttpFrame frame)
+    /// <summary>
+    /// Parses the header line at <paramref name="start"/> (the head is known to end with CRLF CRLF); returns
+    /// where the next line starts, or -1 when the line is malformed. Scalar loops: header names and the
+    /// whitespace around values are a few bytes, where vectorized searches cost more than they save.
+    /// </summary>
+    private static int ParseHeaderLine(ReadOnlySpan<byte> head, int start, HttpFrame frame)
     {
-        var colon = line.IndexOf((byte)':');
-        if (colon <= 0 || line[0] == (byte)' ' || line[0] == (byte)'\t' || line[..colon].IndexOfAny((byte)' ', (byte)'\t') >= 0)
+        var i = start;
+        byte b;
+        while (true)
         {
-            return false;
+            if (i >= head.Length)
+            {
+                return NeedMore;
+            }
+
+            b = head[i];
+            if (b == (byte)':')
+            {
+                break;
+            }
+
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+            {
+                return -1;
+            }
+
+            i++;
         }
 
-        var value = line[(colon + 1)..];
-        var lead = value.Length - value.TrimStart(" \t"u8).Length;
-        value = value.Trim(" \t"u8);
-        frame.AddHeader(lineStart, colon, lineStart + colon + 1 + lead, value.Length);
-        if (line.IndexOfAny((byte)'\r', (byte)'\n') >= 0)
+        var colon = i;
+        if (colon == start)
         {
+            return -1;
+        }
+
+        i++;
+        while (i < head.Length && head[i] is (byte)' ' or (byte)'\t')
+        {
+            i++;
+        }
+
+        var valueStart = i;
+        var rel = head[valueStart..].IndexOfAny((byte)'\r', (byte)'\n');
+        if (rel < 0)
+        {
+            return NeedMore;
+        }
+
+        var lineEnd = valueStart + rel;
+        while (head[lineEnd] == (byte)'\n')
+        {
+            // A bare LF inside the value would reach a JSON string unescaped.
             frame.HeadNeedsEscape = true;
+            rel = head[(lineEnd + 1)..].IndexOfAny((byte)'\r', (byte)'\n');
+            if (rel < 0)
+            {
+                return NeedMore;
+            }
+
+            lineEnd += 1 + rel;
         }
 
-        return NoteFramingHeader(line[..colon], value, frame);
+        if (lineEnd + 1 >= head.Length)
+        {
+            return NeedMore;
+        }
+
+        if (head[lineEnd + 1] != (byte)'\n')
+        {
+            return -1;
+        }
+
+        var valueEnd = lineEnd;
+        while (valueEnd > valueStart && head[valueEnd - 1] is (byte)' ' or (byte)'\t')
+        {
+            valueEnd--;
+        }
+
+        frame.AddHeader(start, colon - start, valueStart, valueEnd - valueStart);
+        return NoteFramingHeader(head[start..colon], head[valueStart..valueEnd], frame) ? lineEnd + Crlf.Length : -1;
     }
 
     /// <summary>Records the headers that decide framing and content type; false for an unusable Content-Length.</summary>
@@ -275,7 +384,7 @@ public static partial class HttpParser
     {
         switch (name.Length)
         {
-            case 14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8):
+            case 14 when EqualsLower(name, "content-length"u8):
                 if (!TryParseLength(value, out var length) || (frame.ContentLength >= 0 && frame.ContentLength != length))
                 {
                     return false;
@@ -283,16 +392,19 @@ public static partial class HttpParser
 
                 frame.ContentLength = length;
                 break;
-            case 17 when Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8):
+            case 17 when EqualsLower(name, "transfer-encoding"u8):
                 frame.IsChunked |= ContainsIgnoreCase(value, "chunked"u8);
                 break;
-            case 10 when Ascii.EqualsIgnoreCase(name, "Connection"u8):
+            case 16 when EqualsLower(name, "content-encoding"u8):
+                frame.ContentEncodingGzip |= ContainsIgnoreCase(value, "gzip"u8);
+                break;
+            case 10 when EqualsLower(name, "connection"u8):
                 frame.ConnectionClose |= ContainsIgnoreCase(value, "close"u8);
                 break;
-            case 12 when Ascii.EqualsIgnoreCase(name, "Content-Type"u8):
+            case 12 when EqualsLower(name, "content-type"u8):
                 var json = ContainsIgnoreCase(value, "json"u8);
                 frame.ContentTypeIsJson |= json;
-                frame.ContentTypeIsText |= json || ContainsIgnoreCase(value, "text"u8);
+                frame.ContentTypeIsText |= json || ContainsIgnoreCase(value, "text/"u8);
                 break;
         }
 
@@ -312,7 +424,7 @@ public static partial class HttpParser
             }
 
             var i = from + rel;
-            if (i + lowerNeedle.Length <= haystack.Length && Ascii.EqualsIgnoreCase(haystack.Slice(i, lowerNeedle.Length), lowerNeedle))
+            if (i + lowerNeedle.Length <= haystack.Length && EqualsLower(haystack.Slice(i, lowerNeedle.Length), lowerNeedle))
             {
                 return true;
             }
@@ -321,6 +433,28 @@ public static partial class HttpParser
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// ASCII case-insensitive equality against a lower-case token. OR-ing 0x20 lower-cases letters and keeps
+    /// '-' and digits; a scalar loop beats the vectorized library call on these 4-17 byte names.
+    /// </summary>
+    private static bool EqualsLower(ReadOnlySpan<byte> s, ReadOnlySpan<byte> lower)
+    {
+        if (s.Length != lower.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < s.Length; i++)
+        {
+            if ((s[i] | 0x20) != lower[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool TryParseLength(ReadOnlySpan<byte> value, out long length)
@@ -349,7 +483,4 @@ public static partial class HttpParser
         digit = b - '0';
         return (uint)digit <= 9;
     }
-
-    /// <summary>Debug text of a span for test messages.</summary>
-    internal static string Show(ReadOnlySpan<byte> s) => Encoding.UTF8.GetString(s);
 }

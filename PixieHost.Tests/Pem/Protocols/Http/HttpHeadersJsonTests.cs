@@ -29,6 +29,14 @@ public class HttpHeadersJsonTests
     }
 
     [Test]
+    public void Write_BareLineFeedInValue_Escaped()
+    {
+        var json = Write("HTTP/1.1 200 OK\r\nX-A: one\ntwo\r\nB: c\r\n\r\n");
+
+        json.Should().Be("{\"B\":\"c\",\"X-A\":\"one\\u000atwo\"}");
+    }
+
+    [Test]
     public void Write_OverLimit_CutAndMarked()
     {
         var json = Write("HTTP/1.1 200 OK\r\nX-Long: " + new string('v', 300) + "\r\n\r\n", maxBytes: 64);

@@ -74,6 +74,9 @@ public class HttpParserTests
     [TestCase("GET /path\r\n\r\n")]
     [TestCase("GET / HTTP/1.1\r\nNo colon here\r\n\r\n")]
     [TestCase("GET / HTTP/1.1\r\nContent-Length: ten\r\n\r\n")]
+    [TestCase("GET / HTTP/1.1\r\nA: b\rc\r\n\r\n")]
+    [TestCase("GET / HTTP/1.1\r\n: empty-name\r\n\r\n")]
+    [TestCase("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")]
     public void ParseHead_Malformed_InvalidData(string text)
     {
         HttpParser.ParseHead(Bytes(text), HttpMessageKind.Request, new HttpFrame(), out _).Should().Be(OperationStatus.InvalidData);
