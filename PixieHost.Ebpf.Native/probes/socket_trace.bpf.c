@@ -217,6 +217,9 @@ static __always_inline void emit_control(__u32 type, const struct conn_key *key,
 	ev->remote = info->remote;
 	ev->bytes_sent = type == PX_EVENT_CLOSE ? info->send_pos : 0;
 	ev->bytes_recv = type == PX_EVENT_CLOSE ? info->recv_pos : 0;
+	/* intent: UPID start time, as /proc/PID/stat computes it: the group leader's boot-based start in USER_HZ ticks */
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	ev->start_ticks = BPF_CORE_READ(task, group_leader, start_boottime) / (1000000000ULL / 100);
 	bpf_ringbuf_submit(ev, wake_flag());
 	count_output(0, 0);
 }

@@ -56,6 +56,9 @@ struct socket_control_event {
 	struct px_sockaddr remote;
 	__u64 bytes_sent; /* totals at close; 0 on open */
 	__u64 bytes_recv;
+	/* Start of the owning process in clock ticks since boot (USER_HZ = 100), as field 22 of /proc/PID/stat:
+	 * the third part of the UPID, read here because short-lived clients are gone before user space could look. */
+	__u64 start_ticks;
 };
 
 struct socket_data_event {

@@ -77,6 +77,9 @@ public class HttpTracingEndToEndTests
         var client = rows.Where(r => r.GetProperty("trace_role").GetInt64() == 1 && Path(r) == $"/{_tag}/ka-2").ToList();
         client.Should().ContainSingle("curl's side of the same request is traced as the client");
         client[0].GetProperty("remote_port").GetInt64().Should().Be(_port);
+        UpidStartTicks(client[0]).Should().BeGreaterThanOrEqualTo(
+            new PixieHost.Modules.Pem.ProcessStats.ProcFs().StartTimeTicks(_pixie!.Pid)!.Value,
+            "curl started after pixie; its start time comes from the kernel although curl has exited");
     }
 
     [Test]
@@ -197,6 +200,8 @@ public class HttpTracingEndToEndTests
 
     /// <summary>The pid inside the upid column, printed as 8-4-4-4-12 hex: asid (8 digits), pid (8), start ticks (16).</summary>
     private static int UpidPid(JsonElement r) => Convert.ToInt32(r.GetProperty("upid").GetString()!.Replace("-", "", StringComparison.Ordinal)[8..16], 16);
+
+    private static ulong UpidStartTicks(JsonElement r) => Convert.ToUInt64(r.GetProperty("upid").GetString()!.Replace("-", "", StringComparison.Ordinal)[16..], 16);
 
     private static void Curl(params string[] urls)
     {

@@ -91,6 +91,9 @@ public struct SocketControlEvent
     public SockAddr Remote;
     public ulong BytesSent;
     public ulong BytesRecv;
+
+    /// <summary>Process start in clock ticks since boot (field 22 of /proc/PID/stat), read in the kernel; 0 if unknown.</summary>
+    public ulong StartTicks;
 }
 
 /// <summary>Header of a data event; <see cref="DataSize"/> payload bytes follow it in the ring.</summary>

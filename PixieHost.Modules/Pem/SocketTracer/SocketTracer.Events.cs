@@ -25,6 +25,12 @@ public sealed partial class SocketTracer
             return;
         }
 
+        if (ev.StartTicks != 0)
+        {
+            // The kernel read the start time while the process surely lived; /proc may be gone by now (curl).
+            _startTimes[ev.Hdr.Conn.Tgid] = (ev.StartTicks, _env.MonotonicNowNs());
+        }
+
         t ??= Create(ev.Hdr.Conn, ev.Hdr.Role, ev.Hdr.TsNs);
         _connStats.Detach(t);
         t.SawOpen = true;
