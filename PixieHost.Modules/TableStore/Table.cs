@@ -168,27 +168,17 @@ public sealed class Table
 
     private static RowBatch FilterByTime(RowBatch batch, int ti, long start, long end)
     {
-        var times = (Int64Column)batch[ti];
+        var times = ((Int64Column)batch[ti]).Values;
         var keep = new List<int>();
         for (var i = 0; i < batch.RowCount; i++)
         {
-            var t = times.Values[i];
-            if (t >= start && t <= end)
+            if (times[i] >= start && times[i] <= end)
             {
                 keep.Add(i);
             }
         }
 
-        var builder = new RowBatchBuilder(batch.Schema, keep.Count);
-        foreach (var r in keep)
-        {
-            for (var c = 0; c < batch.Columns.Count; c++)
-            {
-                builder.Columns[c].AppendObject(batch[c].GetValue(r));
-            }
-        }
-
-        return builder.Build();
+        return ColumnGather.Gather(batch, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keep));
     }
 }
 

@@ -1,6 +1,4 @@
-using PixieHost.Modules.TableStore;
-
-namespace PixieHost.Modules.Pxl.Physical;
+namespace PixieHost.Modules.TableStore;
 
 /// <summary>Copies the selected rows of a column into a new column (the second half of a vectorised filter).</summary>
 public static class ColumnGather
