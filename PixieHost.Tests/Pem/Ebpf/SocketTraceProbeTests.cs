@@ -98,7 +98,9 @@ public sealed class SocketTraceProbeTests
             fd = (int)socket.SafeHandle.DangerousGetHandle();
             // Several buffers make .NET use sendmsg/recvmsg; the first iovec is shorter than the 8 bytes inference reads,
             // and the 20-byte receive buffer cuts the status line.
-            socket.Send(Segments("GET /io", "vec HTTP/1.1\r\nHost: x\r\n", "Connection: close\r\n\r\n"));
+            // Ten iovecs: the kernel reads iovec structs eight at a time.
+            socket.Send(Segments("GET /io", "vec HTTP/1.1\r\n", "Host: x\r\n", "A: 1\r\n", "B: 2\r\n", "C: 3\r\n", "D: 4\r\n",
+                "E: 5\r\n", "F: 6\r\n", "Connection: close\r\n\r\n"));
             socket.Receive(new List<ArraySegment<byte>> { new byte[20], new byte[4096] });
         }
 
@@ -106,7 +108,7 @@ public sealed class SocketTraceProbeTests
 
         var conn = sink.Opens(OwnPid).Last(c => c.Hdr.Conn.Fd == fd && c.Remote.Port == _nginx.Port).Hdr.Conn;
         var sent = sink.DataOf(conn).Should().ContainSingle(d => d.Event.Direction == TrafficDirection.Send).Subject;
-        sent.Text.Should().Be("GET /iovec HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        sent.Text.Should().Be("GET /iovec HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: 5\r\nF: 6\r\nConnection: close\r\n\r\n");
         sent.Event.MsgSize.Should().Be((uint)sent.Payload.Length);
         var received = sink.DataOf(conn).First(d => d.Event.Direction == TrafficDirection.Recv);
         received.Text.Should().StartWith("HTTP/1.1 200 OK\r\nServer: nginx");
