@@ -30,7 +30,7 @@ public sealed class SocketEventBuilder(ISocketEventSink sink, uint tgid = 4321, 
         return this;
     }
 
-    public SocketEventBuilder Open(TraceRole role = TraceRole.Server, string local = "10.0.0.1:80", string remote = "10.0.0.2:51000")
+    public SocketEventBuilder Open(TraceRole role = TraceRole.Server, string local = "10.0.0.1:80", string remote = "10.0.0.2:51000", ulong startTicks = 0)
     {
         Role = role;
         var ev = new SocketControlEvent
@@ -38,6 +38,7 @@ public sealed class SocketEventBuilder(ISocketEventSink sink, uint tgid = 4321, 
             Hdr = Header(SocketEventType.Open),
             Local = Addr(local),
             Remote = Addr(remote),
+            StartTicks = startTicks,
         };
         sink.OnControl(ev);
         return this;

@@ -71,6 +71,18 @@ public partial class SocketTracerTests
     }
 
     [Test]
+    public void OnControl_OpenCarriesKernelStartTime_UpidUsesItNotProc()
+    {
+        _conn.Open(TraceRole.Server, "10.0.0.1:80", "10.0.0.2:51000", startTicks: 777_000);
+        _conn.Recv(CurlGet).Send(NginxOk).EndBatch();
+
+        var rows = Rows();
+
+        rows.Should().ContainSingle();
+        rows[0]["upid"].Should().Be(new Upid(3, _conn.Conn.Tgid, 777_000).Value, "the kernel's start time wins over /proc ({0})", _env.StartTicks);
+    }
+
+    [Test]
     public void Flush_BatchColumns_FollowHttpEventsSchemaExactly()
     {
         _conn.Open().Recv(CurlGet).Send(NginxOk).EndBatch();
