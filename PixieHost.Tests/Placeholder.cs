@@ -1,1 +1,0 @@
-namespace PixieHost.Tests; internal static class Placeholder { }
