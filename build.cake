@@ -1,5 +1,5 @@
 // Build script (Cake 7). Run through ./build.sh, which prepares the host and restores the local tool.
-// Targets: Clean, Native, Build (default), Test, Run, Bench.
+// Targets: Clean, Native, Build (default), Test, Install, Run, Bench.
 using System.Xml.Linq;
 
 var target = Argument("target", "Build");
@@ -79,12 +79,30 @@ Task("Test")
     }
 });
 
-Task("Run")
-    .IsDependentOn("Build")
+Task("Install")
+    .Description("Publishes pixie to artifacts/pixie and links /usr/local/bin/pixie to it (when writable).")
+    .IsDependentOn("Native")
     .Does(() =>
 {
-    var args = $"PixieHost/bin/{configuration}/net10.0/pixie.dll serve" + (string.IsNullOrEmpty(roles) ? "" : $" --role {roles}");
-    Run("dotnet", args);
+    var outDir = MakeAbsolute(Directory("./artifacts/pixie")).FullPath;
+    DotNetPublish("./PixieHost/PixieHost.csproj", new DotNetPublishSettings { Configuration = configuration, OutputDirectory = outDir });
+    var link = "/usr/local/bin/pixie";
+    if (StartProcess("ln", new ProcessSettings { Arguments = $"-sf {outDir}/pixie {link}" }) == 0)
+    {
+        Information($"pixie installed: {link} -> {outDir}/pixie");
+    }
+    else
+    {
+        Warning($"could not link {link}; run {outDir}/pixie directly");
+    }
+});
+
+Task("Run")
+    .IsDependentOn("Install")
+    .Does(() =>
+{
+    var args = "serve" + (string.IsNullOrEmpty(roles) ? "" : $" --role {roles}");
+    Run(MakeAbsolute(File("./artifacts/pixie/pixie")).FullPath, args);
 });
 
 Task("Bench")
