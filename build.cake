@@ -6,7 +6,7 @@ var target = Argument("target", "Build");
 var configuration = Argument("configuration", "Release");
 var filter = Argument("filter", "");          // dotnet test --filter expression, e.g. Category!=Ebpf
 var roles = Argument("role", "");             // Run: roles to host; empty = standalone
-var benchFilter = Argument("bench", "*");     // Bench: BenchmarkDotNet --filter
+var benchFilter = Argument("bench", "");      // Bench: a BenchmarkDotNet --filter (e.g. "*Ingest*"); empty = the quick ingest/store report
 
 var artifacts = Directory("./artifacts");
 var nativeDir = "./PixieHost.Ebpf.Native";
@@ -109,7 +109,8 @@ Task("Bench")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    Run("dotnet", $"bench/PixieHost.Benchmarks/bin/{configuration}/net10.0/PixieHost.Benchmarks.dll --filter \"{benchFilter}\" --artifacts {artifacts}/bench");
+    var bench = $"bench/PixieHost.Benchmarks/bin/{configuration}/net10.0/PixieHost.Benchmarks.dll";
+    Run("dotnet", string.IsNullOrEmpty(benchFilter) ? $"{bench} quick" : $"{bench} --filter \"{benchFilter}\" --artifacts {artifacts}/bench");
     Run("bash", "bench/overhead/run.sh");
 });
 
