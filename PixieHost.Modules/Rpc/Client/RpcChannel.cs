@@ -69,11 +69,9 @@ public sealed class RpcChannel : IDisposable
                 async token =>
                 {
                     await using var call = new RpcClientCall<TResponse>(method.ResponseParser, _options.MaxReceiveMessageSize, options?.Timeout, token);
-                    var content = new ByteArrayContent(body);
-                    content.Headers.ContentType = GrpcMediaType;
                     try
                     {
-                        await call.StartAsync(_client, CreateRequest(method.FullName, content, options)).ConfigureAwait(false);
+                        await call.StartAsync(_client, CreateRequest(method.FullName, body, options)).ConfigureAwait(false);
                         return await call.ReadSingleAsync().ConfigureAwait(false);
                     }
                     catch (RpcException e) when (e.Status == StatusCode.Cancelled && token.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -100,9 +98,7 @@ public sealed class RpcChannel : IDisposable
         where TResponse : class, IMessage<TResponse>
     {
         await using var call = new RpcClientCall<TResponse>(method.ResponseParser, _options.MaxReceiveMessageSize, options?.Timeout, cancellationToken);
-        var content = new ByteArrayContent(GrpcFraming.ToFramedArray(request));
-        content.Headers.ContentType = GrpcMediaType;
-        await call.StartAsync(_client, CreateRequest(method.FullName, content, options)).ConfigureAwait(false);
+        await call.StartAsync(_client, CreateRequest(method.FullName, GrpcFraming.ToFramedArray(request), options)).ConfigureAwait(false);
         while (await call.ReadNextAsync().ConfigureAwait(false) is { } response)
         {
             yield return response;
@@ -119,9 +115,7 @@ public sealed class RpcChannel : IDisposable
         where TResponse : class, IMessage<TResponse>
     {
         await using var call = new RpcClientCall<TResponse>(method.ResponseParser, _options.MaxReceiveMessageSize, options?.Timeout, cancellationToken);
-        var content = new ByteArrayContent(GrpcFraming.ToFramedArray(request));
-        content.Headers.ContentType = GrpcMediaType;
-        await call.StartAsync(_client, CreateRequest(method.FullName, content, options)).ConfigureAwait(false);
+        await call.StartAsync(_client, CreateRequest(method.FullName, GrpcFraming.ToFramedArray(request), options)).ConfigureAwait(false);
         while (await call.ReadNextPayloadAsync().ConfigureAwait(false) is { } payload)
         {
             yield return payload;
@@ -165,6 +159,14 @@ public sealed class RpcChannel : IDisposable
         {
             _client.Dispose();
         }
+    }
+
+    /// <summary>A request whose body is one already framed message (unary and server-streaming calls).</summary>
+    private HttpRequestMessage CreateRequest(string path, byte[] framedBody, RpcCallOptions? options)
+    {
+        var content = new ByteArrayContent(framedBody);
+        content.Headers.ContentType = GrpcMediaType;
+        return CreateRequest(path, content, options);
     }
 
     private HttpRequestMessage CreateRequest(string path, HttpContent content, RpcCallOptions? options)
