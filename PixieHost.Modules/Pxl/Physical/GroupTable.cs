@@ -39,20 +39,7 @@ public sealed class GroupTable
             return;
         }
 
-        if (_rowHashes.Length < n)
-        {
-            _rowHashes = new ulong[n];
-        }
-
-        var hashes = _rowHashes.AsSpan(0, n);
-        hashes.Fill(Seed);
-        var cols = new Column[keyColumns.Length];
-        for (var k = 0; k < cols.Length; k++)
-        {
-            cols[k] = batch[keyColumns[k]];
-            KeyStore.Hash(cols[k], hashes);
-            _keys[k].Bind(cols[k]);
-        }
+        var cols = HashKeys(batch, keyColumns, n, out var hashes);
 
         for (var row = 0; row < n; row++)
         {
@@ -60,16 +47,15 @@ public sealed class GroupTable
         }
     }
 
-    /// <summary>Like <see cref="Assign"/> but never adds a group: rows whose key is unknown get -1 (the probe side of a join).</summary>
-    public void Find(RowBatch batch, ReadOnlySpan<int> keyColumns, Span<int> groupIds)
+    /// <summary>Hashes the key columns of <paramref name="batch"/> into the shared row-hash buffer and binds the key stores to them.</summary>
+    private Column[] HashKeys(RowBatch batch, ReadOnlySpan<int> keyColumns, int n, out Span<ulong> hashes)
     {
-        var n = batch.RowCount;
         if (_rowHashes.Length < n)
         {
             _rowHashes = new ulong[n];
         }
 
-        var hashes = _rowHashes.AsSpan(0, n);
+        hashes = _rowHashes.AsSpan(0, n);
         hashes.Fill(Seed);
         var cols = new Column[keyColumns.Length];
         for (var k = 0; k < cols.Length; k++)
@@ -78,6 +64,15 @@ public sealed class GroupTable
             KeyStore.Hash(cols[k], hashes);
             _keys[k].Bind(cols[k]);
         }
+
+        return cols;
+    }
+
+    /// <summary>Like <see cref="Assign"/> but never adds a group: rows whose key is unknown get -1 (the probe side of a join).</summary>
+    public void Find(RowBatch batch, ReadOnlySpan<int> keyColumns, Span<int> groupIds)
+    {
+        var n = batch.RowCount;
+        var cols = HashKeys(batch, keyColumns, n, out var hashes);
 
         var mask = _buckets.Length - 1;
         for (var row = 0; row < n; row++)
