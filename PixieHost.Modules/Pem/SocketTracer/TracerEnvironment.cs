@@ -1,4 +1,4 @@
-using System.Globalization;
+using PixieHost.Modules.Pem.ProcessStats;
 using System.Runtime.InteropServices;
 
 namespace PixieHost.Modules.Pem.SocketTracer;
@@ -43,20 +43,8 @@ public sealed partial class LinuxTracerEnvironment : ITracerEnvironment
         return best;
     }
 
-    public ulong ProcessStartTicks(uint pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // The command name (field 2) may hold spaces and parentheses: fields are counted after the last ')'.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return ulong.Parse(fields[19], CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
-        {
-            return 0;
-        }
-    }
+    /// <summary>Field 22 of /proc/PID/stat through the shared /proc parser; 0 when the process is gone.</summary>
+    public ulong ProcessStartTicks(uint pid) => ProcFs.Default.StartTimeTicks((int)pid) ?? 0;
 
     private static long Now(int clock)
     {
