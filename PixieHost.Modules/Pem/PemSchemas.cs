@@ -3,20 +3,10 @@ using PixieHost.Modules.TableStore;
 namespace PixieHost.Modules.Pem;
 
 /// <summary>The tables the PEM collects, with Pixie's exact column names, types and semantic types.</summary>
-public static class PemSchemas
+public static partial class PemSchemas
 {
     /// <summary>time_, upid, remote_addr, remote_port, local_addr, local_port, trace_role, encrypted: the eight socket columns.</summary>
-    private static readonly ColumnSchema[] SocketColumns =
-    [
-        new("time_", DataType.Time64NS, SemanticType.TimeNs, "Timestamp when the data record was collected."),
-        new("upid", DataType.UInt128, SemanticType.Upid, "An opaque numeric ID that globally identify a running process inside the cluster."),
-        new("remote_addr", DataType.String, SemanticType.IpAddress, "IP address of the remote endpoint."),
-        new("remote_port", DataType.Int64, SemanticType.Port, "Port of the remote endpoint."),
-        new("local_addr", DataType.String, SemanticType.IpAddress, "IP address of the local endpoint."),
-        new("local_port", DataType.Int64, SemanticType.Port, "Port of the local endpoint."),
-        new("trace_role", DataType.Int64, SemanticType.None, "The role (client-or-server) of the process that owns the connections."),
-        new("encrypted", DataType.Boolean, SemanticType.None, "Whether the traffic was encrypted."),
-    ];
+    private static ColumnSchema[] SocketColumns => Standard.Socket;
 
     public static readonly TableSchema HttpEvents = new("http_events",
     [
@@ -71,7 +61,29 @@ public static class PemSchemas
         new("write_bytes", DataType.Int64, SemanticType.Bytes, "IO writes actually go to storage layer"),
     ]);
 
-    public static IReadOnlyList<TableSchema> All { get; } = [HttpEvents, ConnStats, ProcessStats];
+    /// <summary>A nested holder so the shared columns exist before any table of either partial file is built.</summary>
+    private static class Standard
+    {
+        public static readonly ColumnSchema[] Socket =
+        [
+            new("time_", DataType.Time64NS, SemanticType.TimeNs, "Timestamp when the data record was collected."),
+            new("upid", DataType.UInt128, SemanticType.Upid, "An opaque numeric ID that globally identify a running process inside the cluster."),
+            new("remote_addr", DataType.String, SemanticType.IpAddress, "IP address of the remote endpoint."),
+            new("remote_port", DataType.Int64, SemanticType.Port, "Port of the remote endpoint."),
+            new("local_addr", DataType.String, SemanticType.IpAddress, "IP address of the local endpoint."),
+            new("local_port", DataType.Int64, SemanticType.Port, "Port of the local endpoint."),
+            new("trace_role", DataType.Int64, SemanticType.None, "The role (client-or-server) of the process that owns the connections."),
+            new("encrypted", DataType.Boolean, SemanticType.None, "Whether the traffic was encrypted."),
+        ];
+    }
+
+    /// <summary>Every table the PEM declares; tables a later collector fills are declared now so scripts over them compile.</summary>
+    public static IReadOnlyList<TableSchema> All => field ??=
+    [
+        HttpEvents, ConnStats, ProcessStats, NetworkStats, PgsqlEvents, MysqlEvents, RedisEvents, DnsEvents, CqlEvents,
+        KafkaEvents, MongodbEvents, MuxEvents, AmqpEvents, NatsEvents, StackTraces, JvmStats, ProcExitEvents, StirlingError,
+        ProbeStatus,
+    ];
 }
 
 /// <summary>
