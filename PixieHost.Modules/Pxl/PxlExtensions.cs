@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PixieHost.Modules.Metadata;
+using PixieHost.Modules.Pxl.Functions;
 using PixieHost.Modules.Pxl.Scripts;
 
 namespace PixieHost.Modules.Pxl;
@@ -10,7 +12,7 @@ public static class PxlExtensions
     /// <summary>
     /// Adds <see cref="ScriptLibrary"/>, <see cref="QueryExecutor"/> and <see cref="IQueryExecutor"/>. Needs a
     /// <see cref="TableStore.TableStore"/> in the container; uses a registered <see cref="TimeProvider"/> for px.now(),
-    /// else the system clock.
+    /// else the system clock, and a registered <see cref="IMetadataProvider"/> for the metadata functions, else none.
     /// </summary>
     public static IServiceCollection AddPxl(this IServiceCollection services)
     {
@@ -21,7 +23,8 @@ public static class PxlExtensions
             return new QueryExecutor(
                 sp.GetRequiredService<TableStore.TableStore>(),
                 () => (time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100,
-                sp.GetRequiredService<ScriptLibrary>());
+                sp.GetRequiredService<ScriptLibrary>(),
+                sp.GetService<IMetadataProvider>() is { } metadata ? FunctionRegistry.Create(metadata) : null);
         });
         services.TryAddSingleton<IQueryExecutor>(sp => sp.GetRequiredService<QueryExecutor>());
         return services;
