@@ -26,6 +26,7 @@ public sealed partial class LocalMetadataProvider : IMetadataProvider
     private readonly ReverseDnsCache _dns;
     private readonly HostAddresses _addresses;
     private readonly long _bootTimeNs;
+    private readonly string _hostNetNamespace;
     private long _lastSweepMs;
 
     /// <param name="options">Namespaces, TTLs and names.</param>
@@ -43,6 +44,7 @@ public sealed partial class LocalMetadataProvider : IMetadataProvider
         _dns = dns ?? new ReverseDnsCache(TimeSpan.FromSeconds(options.NslookupCacheSeconds), _time);
         _addresses = HostAddresses.Read();
         _bootTimeNs = _proc.BootTimeNs();
+        _hostNetNamespace = _proc.NetNamespace(Environment.ProcessId);
         Hostname = System.Net.Dns.GetHostName();
         NodeName = options.NodeName.Length > 0 ? options.NodeName : Hostname;
         VizierName = options.VizierName.Length > 0 ? options.VizierName : NodeName;
