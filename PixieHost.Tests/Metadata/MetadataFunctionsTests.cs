@@ -55,6 +55,24 @@ public class MetadataFunctionsTests
         _md.ProcessLookups.Should().Be(3);
     }
 
+    [Test]
+    public void UpidToPodName_LargeBatch_AllocatesOnlyTheOutputColumn()
+    {
+        const int Rows = 8192;
+        var upids = Upids(Enumerable.Range(0, Rows).Select(i => i % 8 < 5 ? _web : _db).ToArray());
+        Call("upid_to_pod_name", upids);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var names = Call("upid_to_pod_name", upids);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        names.Length.Should().Be(Rows);
+        TestContext.Out.WriteLine($"upid_to_pod_name: {allocated} B allocated for {Rows} rows");
+        // Output bytes and offsets, one reference per row while building, and a few KB of lookups; a string per
+        // row would add at least 32 bytes per row (256 KB here).
+        allocated.Should().BeLessThan((Rows * (8 + 4 + "shop/web-1".Length)) + (64 * 1024));
+    }
+
     [TestCase("upid_to_namespace", "shop", "shop")]
     [TestCase("upid_to_pod_id", "pod-web", "pod-db")]
     [TestCase("upid_to_service_name", "shop/web", "[\"shop/db\",\"shop/db-read\"]")]
