@@ -21,6 +21,13 @@ public sealed partial class LocalMetadataProvider
             { InContainer: true } => Register(MetadataIds.FromContainerId(cgroup.ContainerId), _options.ContainerNamespace, containerName, startNs, containerName, OwnAddress(pid)),
             _ => HostPod(pid, cgroup, startNs),
         };
+        if (cgroup.InContainer && pod is not null)
+        {
+            var container = _containersById.AddOrUpdate(cgroup.ContainerId, new ContainerMetadata(cgroup.ContainerId, containerName, pod.Id, startNs, "Running"),
+                (_, old) => old.StartTimeNs <= startNs ? old : old with { StartTimeNs = startNs });
+            _containersByName[containerName] = container;
+        }
+
         return new ProcessMetadata(upid, u.Pid, u.StartTimeTicks, cmdline, cgroup.ContainerId, containerName, pod);
     }
 

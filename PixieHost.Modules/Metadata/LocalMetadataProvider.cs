@@ -16,6 +16,8 @@ public sealed partial class LocalMetadataProvider : IMetadataProvider
     private readonly ConcurrentDictionary<string, PodMetadata> _podsById = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PodMetadata> _podsByName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PodMetadata> _podsByIp = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ContainerMetadata> _containersById = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ContainerMetadata> _containersByName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ServiceMetadata> _servicesById = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ServiceMetadata> _servicesByName = new(StringComparer.Ordinal);
     private readonly LocalMetadataOptions _options;
@@ -81,6 +83,10 @@ public sealed partial class LocalMetadataProvider : IMetadataProvider
     public PodMetadata? FindPodByName(string podName) => _podsByName.GetValueOrDefault(podName);
 
     public PodMetadata? FindPodByIp(string ip) => _addresses.IsLocal(ip) ? null : _podsByIp.GetValueOrDefault(ip);
+
+    public ContainerMetadata? FindContainer(string containerId) => _containersById.GetValueOrDefault(containerId);
+
+    public ContainerMetadata? FindContainerByName(string containerName) => _containersByName.GetValueOrDefault(containerName);
 
     public ServiceMetadata? FindService(string serviceId) => _servicesById.GetValueOrDefault(serviceId);
 

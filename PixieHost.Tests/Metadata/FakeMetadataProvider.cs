@@ -43,6 +43,12 @@ public sealed class FakeMetadataProvider : IMetadataProvider
 
     public PodMetadata? FindPodByIp(string ip) => PodsByIp.GetValueOrDefault(ip);
 
+    public Dictionary<string, ContainerMetadata> Containers { get; } = new(StringComparer.Ordinal);
+
+    public ContainerMetadata? FindContainer(string containerId) => Containers.GetValueOrDefault(containerId);
+
+    public ContainerMetadata? FindContainerByName(string containerName) => Containers.Values.FirstOrDefault(c => c.Name == containerName);
+
     public ServiceMetadata? FindService(string serviceId) => Services.FirstOrDefault(s => s.Id == serviceId);
 
     public ServiceMetadata? FindServiceByName(string serviceName) => Services.FirstOrDefault(s => s.Name == serviceName);

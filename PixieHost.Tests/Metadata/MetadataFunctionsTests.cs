@@ -136,6 +136,19 @@ public class MetadataFunctionsTests
     }
 
     [Test]
+    public void ContainerFunctions_KnownAndUnknownContainers()
+    {
+        _md.Containers["c1"] = new ContainerMetadata("c1", "web", "pod-web", 3_000, "Running");
+
+        Values(Call("container_name_to_container_id", Strings("web", "nope"))).Should().Equal("c1", "");
+        Values(Call("container_id_to_start_time", Strings("c1", "nope"))).Should().Equal(3_000L, 0L);
+        Values(Call("container_name_to_start_time", Strings("web"))).Should().Equal(3_000L);
+        Values(Call("container_id_to_container_status", Strings("c1", "nope"))).Should().Equal(
+            "{\"state\":\"Running\",\"message\":\"\",\"reason\":\"\"}",
+            "{\"state\":\"Unknown\",\"message\":\"\",\"reason\":\"\"}");
+    }
+
+    [Test]
     public void ConstantFunctions_AnswerForEveryRow()
     {
         Values(Call("vizier_name", 2)).Should().Equal("vz", "vz");
