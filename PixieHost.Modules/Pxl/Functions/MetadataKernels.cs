@@ -27,6 +27,20 @@ public static class MetadataKernels
         return Strings(codes, distinct, rows);
     };
 
+    /// <summary>A kernel STRING → STRING that answers all distinct values of a batch in one call (nslookup).</summary>
+    public static ScalarKernel StringsToStrings(Func<IReadOnlyList<string>, IReadOnlyList<string>> lookupAll) => (args, rows) =>
+    {
+        var codes = StringCodes(args[0], rows, s => s, out var distinct);
+        var answers = lookupAll(distinct);
+        var bytes = new List<byte[]>(answers.Count);
+        foreach (var a in answers)
+        {
+            bytes.Add(Encoding.UTF8.GetBytes(a));
+        }
+
+        return Strings(codes, bytes, rows);
+    };
+
     /// <summary>A kernel STRING → INT64 or TIME64NS.</summary>
     public static ScalarKernel StringToInt64(Func<string, long> lookup, DataType type) => (args, rows) =>
         new Int64Column(Decode(StringCodes(args[0], rows, lookup, out var distinct), distinct, rows), rows, type);
