@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using PixieHost.Modules.TableStore;
 
@@ -170,21 +171,27 @@ public static class MetadataKernels
         return result;
     }
 
-    /// <summary>One string column: row i is the UTF-8 value <paramref name="distinct"/>[codes[i]].</summary>
+    /// <summary>One string column: row i is the UTF-8 value <paramref name="distinct"/>[codes[i]], sized exactly up front.</summary>
     public static StringColumn Strings(int[] codes, List<byte[]> distinct, int rows)
     {
-        var bytes = 0L;
+        var values = CollectionsMarshal.AsSpan(distinct);
+        var total = 0L;
         for (var i = 0; i < rows; i++)
         {
-            bytes += distinct[codes[i]].Length;
+            total += values[codes[i]].Length;
         }
 
-        var b = new StringColumnBuilder(rows, (int)Math.Min(bytes, int.MaxValue));
+        var data = new byte[total];
+        var offsets = new int[rows + 1];
+        var at = 0;
         for (var i = 0; i < rows; i++)
         {
-            b.Append(distinct[codes[i]]);
+            var v = values[codes[i]];
+            v.CopyTo(data.AsSpan(at));
+            at += v.Length;
+            offsets[i + 1] = at;
         }
 
-        return b.Build();
+        return new StringColumn(data, offsets, rows);
     }
 }
