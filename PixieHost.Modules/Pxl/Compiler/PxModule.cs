@@ -38,6 +38,7 @@ public static class PxModule
             attrs[f.Name] = new AggregateValue(f);
         }
 
+        UdtfCalls.AddTo(it, attrs);
         foreach (var t in new[] { "Service", "Pod", "Namespace", "Node", "Container", "UPID" })
         {
             attrs[t] = new TypeValue("px." + t);
