@@ -75,6 +75,8 @@ public sealed class FunctionRegistry
         r.Register(new AnyAggregate());
         IntrospectionUdtfs.Register(r);
         ScriptReference.Register(r);
+        TimeFunctions.Register(r);
+        ProtocolNames.Register(r);
         return r;
     }
 
