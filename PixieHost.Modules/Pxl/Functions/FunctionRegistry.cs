@@ -77,6 +77,10 @@ public sealed class FunctionRegistry
         ScriptReference.Register(r);
         TimeFunctions.Register(r);
         ProtocolNames.Register(r);
+        SqlNormalizer.Register(r);
+        PiiRedactor.Register(r);
+        PluckArray.Register(r);
+        StringExtras.Register(r);
         return r;
     }
 
