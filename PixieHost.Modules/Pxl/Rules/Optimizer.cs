@@ -8,7 +8,7 @@ public sealed class Optimizer(IReadOnlyList<IRule>? rules = null)
     public const int MaxPasses = 16;
 
     public IReadOnlyList<IRule> Rules { get; } = rules ??
-        [new PushFilterDownRule(), new MergeTimeRangeRule(), new PushLimitRule(), new PruneColumnsRule(), new MergeMapsRule(), new RemoveIdentityMapRule()];
+        [new FoldConstantsRule(), new PushFilterDownRule(), new MergeTimeRangeRule(), new PushLimitRule(), new PruneColumnsRule(), new MergeMapsRule(), new RemoveIdentityMapRule()];
 
     /// <summary>The optimized query and the names of the rules that changed it, in the order they fired.</summary>
     public (LogicalQuery Query, IReadOnlyList<string> Applied) Optimize(LogicalQuery query)
