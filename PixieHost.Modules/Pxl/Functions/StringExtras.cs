@@ -16,13 +16,14 @@ public static partial class StringExtras
 
     public static Column StripPrefix(ReadOnlySpan<Datum> args, int n)
     {
-        var prefix = (StringColumn)args[0].ToColumn(n);
+        var prefixes = args[0].IsScalar ? null : (StringColumn)args[0].Column!;
+        var constant = args[0].IsScalar ? args[0].Scalar.Utf8 : null;
         var s = (StringColumn)args[1].ToColumn(n);
         var b = new StringColumnBuilder(n, s.Data.Length);
         for (var i = 0; i < n; i++)
         {
             var v = s.GetSpan(i);
-            var p = prefix.GetSpan(i);
+            var p = prefixes is null ? constant : prefixes.GetSpan(i);
             b.Append(v.StartsWith(p) ? v[p.Length..] : v);
         }
 
@@ -41,7 +42,7 @@ public static partial class StringExtras
         {
             var regex = patterns is null ? constant : Compile(patterns.GetString(i));
             var text = Encoding.UTF8.GetString(s.GetSpan(i));
-            b.Append(regex is null ? text : regex.Replace(text, Re2Substitution().Replace(subs.GetString(i), "$${$1}")));
+            b.Append(regex is null ? text : ReplaceAll(regex, text, subs.GetString(i)));
         }
 
         return b.Build();
@@ -78,6 +79,19 @@ public static partial class StringExtras
         >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
         _ => -1,
     };
+
+    private static string ReplaceAll(Regex regex, string text, string substitution)
+    {
+        try
+        {
+            // A literal '$' stays literal; RE2's \1 becomes .NET's ${1}.
+            return regex.Replace(text, Re2Substitution().Replace(substitution.Replace("$", "$$", StringComparison.Ordinal), "$${$1}"));
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return text;
+        }
+    }
 
     private static Regex? Compile(string pattern)
     {
