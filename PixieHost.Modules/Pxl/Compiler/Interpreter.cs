@@ -204,6 +204,8 @@ public sealed partial class Interpreter
                 throw Error($"column '{c}' is not in this DataFrame{Suggest.DidYouMean(c, plan.Schema.Select(s => s.Name))}", at);
             }
         }
+
+        CtxAccessor.CheckPlacement(this, expr, plan, at);
     }
 
     /// <summary>Calls a user function: arguments bound by position, keyword or default, then the body is evaluated.</summary>
