@@ -78,6 +78,7 @@ public static class SqlNormalizer
     public static void Rewrite(ReadOnlySpan<byte> q, bool postgres, Scratch s)
     {
         s.Reset();
+        s.FirstNumber = postgres ? HighestPlaceholder(q) + 1 : 1;
         var i = 0;
         while (i < q.Length)
         {
@@ -227,8 +228,30 @@ public static class SqlNormalizer
 
         Span<byte> text = stackalloc byte[12];
         text[0] = (byte)'$';
-        s.ParamCount.TryFormat(text[1..], out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        (s.FirstNumber + s.ParamCount - 1).TryFormat(text[1..], out var written, default, System.Globalization.CultureInfo.InvariantCulture);
         s.Write(text[..(written + 1)]);
+    }
+
+    /// <summary>The largest $n already in the query (Parse messages carry them), so new placeholders do not collide.</summary>
+    private static int HighestPlaceholder(ReadOnlySpan<byte> q)
+    {
+        var max = 0;
+        for (var i = q.IndexOf((byte)'$'); i >= 0 && i < q.Length; i = q[(i + 1)..].IndexOf((byte)'$') is var k and >= 0 ? i + 1 + k : -1)
+        {
+            var n = 0;
+            var j = i + 1;
+            for (; j < q.Length && IsDigit(q[j]) && n < 100_000; j++)
+            {
+                n = (n * 10) + (q[j] - '0');
+            }
+
+            if (j > i + 1 && (i == 0 || !IsIdent(q[i - 1])))
+            {
+                max = Math.Max(max, n);
+            }
+        }
+
+        return max;
     }
 
     private static int Copy(ReadOnlySpan<byte> q, int from, int to, Scratch s)
@@ -270,6 +293,9 @@ public static class SqlNormalizer
         public ArrayBufferWriter<byte> Query { get; } = new(256);
 
         public int ParamCount { get; private set; }
+
+        /// <summary>The number of the first new Postgres placeholder.</summary>
+        public int FirstNumber { get; set; } = 1;
 
         public ReadOnlySpan<byte> Param(int i) => _params.WrittenSpan.Slice(_ranges[i].Start, _ranges[i].Length);
 
