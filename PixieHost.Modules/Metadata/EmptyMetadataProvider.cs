@@ -23,9 +23,13 @@ public sealed class EmptyMetadataProvider : IMetadataProvider
 
     public PodMetadata? FindPodByIp(string ip) => null;
 
+    public ContainerMetadata? FindContainer(string containerId) => null;
+
+    public ContainerMetadata? FindContainerByName(string containerName) => null;
+
     public ServiceMetadata? FindService(string serviceId) => null;
 
     public ServiceMetadata? FindServiceByName(string serviceName) => null;
 
-    public string ReverseLookup(string ip) => ip;
+    public IReadOnlyList<string> ReverseLookup(IReadOnlyList<string> ips) => ips;
 }

@@ -32,14 +32,23 @@ public interface IMetadataProvider
     /// <summary>The pod that owns <paramref name="ip"/>; null for unknown addresses and for addresses of the node itself.</summary>
     PodMetadata? FindPodByIp(string ip);
 
+    /// <summary>A container by its 64-hex id.</summary>
+    ContainerMetadata? FindContainer(string containerId);
+
+    /// <summary>A container by name.</summary>
+    ContainerMetadata? FindContainerByName(string containerName);
+
     /// <summary>A service by id.</summary>
     ServiceMetadata? FindService(string serviceId);
 
     /// <summary>A service by its "&lt;namespace&gt;/&lt;name&gt;" name.</summary>
     ServiceMetadata? FindServiceByName(string serviceName);
 
-    /// <summary>The host name for <paramref name="ip"/> by reverse DNS, or <paramref name="ip"/> itself while unknown.</summary>
-    string ReverseLookup(string ip);
+    /// <summary>
+    /// The host name of each of <paramref name="ips"/> by reverse DNS, or the IP itself while unknown. One call per
+    /// batch: a provider waits for all lookups together, for a bounded time.
+    /// </summary>
+    IReadOnlyList<string> ReverseLookup(IReadOnlyList<string> ips);
 
     /// <summary>The address ranges of pods and services on this cluster, as CIDR strings.</summary>
     IReadOnlyList<string> Cidrs { get; }

@@ -29,6 +29,7 @@ public static class MetadataFunctions
         RegisterUpid(r, md);
         RegisterPod(r, md);
         RegisterService(r, md);
+        RegisterContainer(r, md);
         RegisterNetwork(r, md);
     }
 
@@ -83,6 +84,19 @@ public static class MetadataFunctions
             MetadataKernels.StringToString(n => Status(md.FindPodByName(n))), SemanticRule.Fixed, SemanticType.PodStatus));
     }
 
+    private static void RegisterContainer(FunctionRegistry r, IMetadataProvider md)
+    {
+        Text(r, "container_name_to_container_id", n => md.FindContainerByName(n)?.Id);
+        Add(r, new ScalarFunction("container_id_to_container_status").Add([Str], Str,
+            MetadataKernels.StringToString(id => md.FindContainer(id)?.StatusJson ?? "{\"state\":\"Unknown\",\"message\":\"\",\"reason\":\"\"}"),
+            SemanticRule.Fixed, SemanticType.ContainerStatus));
+        Add(r, new ScalarFunction("container_id_to_start_time").Add([Str], DataType.Time64NS,
+            MetadataKernels.StringToInt64(id => md.FindContainer(id)?.StartTimeNs ?? 0, DataType.Time64NS)));
+        Add(r, new ScalarFunction("container_name_to_start_time").Add([Str], DataType.Time64NS,
+            MetadataKernels.StringToInt64(n => md.FindContainerByName(n)?.StartTimeNs ?? 0, DataType.Time64NS)));
+        Pod(r, "pod_name_to_pod_ip", md.FindPodByName, p => p.Ip);
+    }
+
     private static void RegisterService(FunctionRegistry r, IMetadataProvider md)
     {
         Text(r, "service_id_to_service_name", id => md.FindService(id)?.Name, SemanticType.ServiceName);
@@ -101,7 +115,7 @@ public static class MetadataFunctions
         // The (ip, time) forms are Pixie's ip_to_pod_id at a point in time; a host has no history, so time is ignored.
         Add(r, new ScalarFunction("ip_to_pod_id").Add([Str], Str, podId).Add([Str, DataType.Time64NS], Str, podId));
         Add(r, new ScalarFunction("ip_to_service_id").Add([Str], Str, serviceId).Add([Str, DataType.Time64NS], Str, serviceId));
-        Add(r, new ScalarFunction("nslookup").Add([Str], Str, MetadataKernels.StringToString(md.ReverseLookup)));
+        Add(r, new ScalarFunction("nslookup").Add([Str], Str, MetadataKernels.StringsToStrings(md.ReverseLookup)));
         Add(r, new ScalarFunction("vizier_name").Add([], Str, MetadataKernels.Constant(() => md.VizierName)));
         Add(r, new ScalarFunction("vizier_id").Add([], Str, MetadataKernels.Constant(() => md.VizierId)));
         Add(r, new ScalarFunction("get_cidrs").Add([], Str, MetadataKernels.Constant(() => JsonSerializer.Serialize(md.Cidrs))));
