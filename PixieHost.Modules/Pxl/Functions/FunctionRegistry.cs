@@ -17,6 +17,7 @@ public sealed class FunctionRegistry
 
     private readonly Dictionary<string, ScalarFunction> _scalars = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AggregateFunction> _aggregates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TableFunction> _tableFunctions = new(StringComparer.Ordinal);
 
     /// <summary>The built-in functions; immutable after construction, safe to share.</summary>
     public static FunctionRegistry Default { get; } = Create(Metadata.EmptyMetadataProvider.Instance);
@@ -25,7 +26,11 @@ public sealed class FunctionRegistry
 
     public IEnumerable<AggregateFunction> Aggregates => _aggregates.Values;
 
+    public IEnumerable<TableFunction> TableFunctions => _tableFunctions.Values;
+
     public void Register(ScalarFunction f) => _scalars[f.Name] = f;
+
+    public void Register(TableFunction f) => _tableFunctions[f.Name] = f;
 
     public void Register(AggregateFunction f) => _aggregates[f.Name] = f;
 
@@ -70,6 +75,7 @@ public sealed class FunctionRegistry
         r.Register(new MinMaxAggregate(max: true));
         r.Register(new QuantilesAggregate());
         r.Register(new AnyAggregate());
+        LibraryFunctions.Register(r);
         return r;
     }
 
