@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PixieHost.Modules.Hosting;
+using PixieHost.Modules.Pxl.Functions;
 using PixieHost.Modules.Pxl.Scripts;
 
 namespace PixieHost.Modules.Pxl;
@@ -15,13 +18,17 @@ public static class PxlExtensions
     public static IServiceCollection AddPxl(this IServiceCollection services)
     {
         services.TryAddSingleton(ScriptLibrary.Embedded);
+        services.TryAddSingleton<IAgentStatusSource>(sp => new LocalAgentStatusSource(
+            sp.GetService<IOptions<HostingOptions>>()?.Value.AgentShortId ?? 0,
+            ((sp.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100));
         services.TryAddSingleton(sp =>
         {
             var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
             return new QueryExecutor(
                 sp.GetRequiredService<TableStore.TableStore>(),
                 () => (time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100,
-                sp.GetRequiredService<ScriptLibrary>());
+                sp.GetRequiredService<ScriptLibrary>(),
+                agents: sp.GetRequiredService<IAgentStatusSource>());
         });
         services.TryAddSingleton<IQueryExecutor>(sp => sp.GetRequiredService<QueryExecutor>());
         return services;

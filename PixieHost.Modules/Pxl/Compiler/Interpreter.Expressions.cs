@@ -60,7 +60,24 @@ public sealed partial class Interpreter
             throw Error($"px.{f.Name}() takes positional arguments only", args.Keywords[0].Node);
         }
 
-        var exprs = args.Positional.Select(a => ToExpr(a.Value, a.Node)).ToArray();
+        // A dict argument (script_reference's args) is passed on as its key/value pairs.
+        var exprs = new List<LogicalExpr>();
+        foreach (var (value, node) in args.Positional)
+        {
+            if (value is DictValue d)
+            {
+                foreach (var (k, v) in d.Entries)
+                {
+                    exprs.Add(ToExpr(k, node));
+                    exprs.Add(ToExpr(v, node));
+                }
+            }
+            else
+            {
+                exprs.Add(ToExpr(value, node));
+            }
+        }
+
         return new ColumnValue(Resolve(f, exprs, args.Call));
     }
 

@@ -37,6 +37,9 @@ public sealed partial class Interpreter
 
     public long NowNs { get; }
 
+    /// <summary>The agents px.GetAgentStatus() lists.</summary>
+    public IAgentStatusSource Agents { get; init; } = LocalAgentStatusSource.Default;
+
     public IReadOnlyList<LogicalSink> Sinks => _sinks;
 
     public IReadOnlyDictionary<string, PxlObject> Globals => _globals;

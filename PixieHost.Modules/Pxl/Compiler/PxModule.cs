@@ -29,7 +29,7 @@ public static class PxModule
         {
             if (f.Infix is null)
             {
-                attrs[f.Name] = new ScalarFunctionValue(f);
+                attrs.TryAdd(f.Name, new ScalarFunctionValue(f));
             }
         }
 
@@ -38,6 +38,7 @@ public static class PxModule
             attrs[f.Name] = new AggregateValue(f);
         }
 
+        UdtfCalls.AddTo(it, attrs);
         foreach (var t in new[] { "Service", "Pod", "Namespace", "Node", "Container", "UPID" })
         {
             attrs[t] = new TypeValue("px." + t);
@@ -61,8 +62,13 @@ public static class PxModule
     private static PxlObject ParseDuration(Interpreter it, CallArgs a)
     {
         var (v, node) = a.Require("parse_duration", "duration", 0);
-        return v is StringValue s && TimeArgs.TryParseDuration(s.Value.TrimStart('-'), out var ns)
-            ? new IntValue(s.Value.StartsWith('-') ? -ns : ns)
+        if (v is ColumnValue && it.Functions.TryGetScalar("parse_duration", out var column))
+        {
+            return it.CallScalar(column, a);
+        }
+
+        return v is StringValue s && Functions.DurationText.TryParse(s.Value, out var ns)
+            ? new IntValue(ns)
             : throw it.Error("px.parse_duration() takes a duration string such as '5m'", node);
     }
 

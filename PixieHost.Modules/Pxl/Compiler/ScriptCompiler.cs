@@ -9,15 +9,16 @@ namespace PixieHost.Modules.Pxl.Compiler;
 /// PxL text to a <see cref="LogicalQuery"/>: parse, run the top-level statements, then call the functions a
 /// vis.json names (global functions and widget functions) with arguments from the caller or the variables' defaults.
 /// </summary>
-public sealed class ScriptCompiler(ITableCatalog catalog, FunctionRegistry? functions = null)
+public sealed class ScriptCompiler(ITableCatalog catalog, FunctionRegistry? functions = null, IAgentStatusSource? agents = null)
 {
     private readonly FunctionRegistry _functions = functions ?? FunctionRegistry.Default;
+    private readonly IAgentStatusSource _agents = agents ?? LocalAgentStatusSource.Default;
 
     public LogicalQuery Compile(string script, long nowNs, IReadOnlyDictionary<string, string>? args = null, VisSpec? vis = null)
     {
         var source = new SourceText(script);
         var module = Parser.Parse(source);
-        var it = new Interpreter(source, catalog, _functions, nowNs);
+        var it = new Interpreter(source, catalog, _functions, nowNs) { Agents = _agents };
         it.Run(module);
         if (vis is not null)
         {

@@ -17,6 +17,7 @@ public sealed class FunctionRegistry
 
     private readonly Dictionary<string, ScalarFunction> _scalars = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AggregateFunction> _aggregates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TableFunction> _tableFunctions = new(StringComparer.Ordinal);
 
     /// <summary>The built-in functions; immutable after construction, safe to share.</summary>
     public static FunctionRegistry Default { get; } = CreateDefault();
@@ -25,7 +26,11 @@ public sealed class FunctionRegistry
 
     public IEnumerable<AggregateFunction> Aggregates => _aggregates.Values;
 
+    public IEnumerable<TableFunction> TableFunctions => _tableFunctions.Values;
+
     public void Register(ScalarFunction f) => _scalars[f.Name] = f;
+
+    public void Register(TableFunction f) => _tableFunctions[f.Name] = f;
 
     public void Register(AggregateFunction f) => _aggregates[f.Name] = f;
 
@@ -68,6 +73,10 @@ public sealed class FunctionRegistry
         r.Register(new MinMaxAggregate(max: true));
         r.Register(new QuantilesAggregate());
         r.Register(new AnyAggregate());
+        IntrospectionUdtfs.Register(r);
+        ScriptReference.Register(r);
+        TimeFunctions.Register(r);
+        ProtocolNames.Register(r);
         return r;
     }
 
