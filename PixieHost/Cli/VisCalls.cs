@@ -1,0 +1,66 @@
+using PixieHost.Modules.Pxl.Compiler;
+using PixieHost.Modules.Rpc.VizierApi;
+using FuncToExecute = PixieHost.Modules.Rpc.VizierApi.ExecuteScriptRequest.Types.FuncToExecute;
+
+namespace PixieHost.Cli;
+
+/// <summary>
+/// The calls a vis.json asks for, as Pixie's CLI sends them: one <c>exec_funcs</c> entry per global function and per
+/// widget with its own function, its arguments filled from the caller's values or the variables' defaults, and the
+/// output named after the global output or the widget.
+/// </summary>
+public static class VisCalls
+{
+    /// <summary>Checks the caller's arguments against the vis.json variables; the error lists the ones that exist.</summary>
+    public static bool TryCheckArgs(VisSpec vis, IReadOnlyDictionary<string, string> args, out string error)
+    {
+        var unknown = args.Keys.Where(k => vis.Variables.All(v => v.Name != k)).Order(StringComparer.Ordinal).ToList();
+        error = unknown.Count == 0
+            ? string.Empty
+            : $"The script has no argument {string.Join(", ", unknown.Select(u => "--" + u))}. Its arguments: " +
+              (vis.Variables.Count == 0 ? "none." : string.Join(", ", vis.Variables.Select(v => $"--{v.Name} (default '{v.DefaultValue}')")) + ".");
+        return unknown.Count == 0;
+    }
+
+    /// <summary>The <c>exec_funcs</c> of a request that runs the functions <paramref name="vis"/> names.</summary>
+    public static IReadOnlyList<FuncToExecute> ExecFuncs(VisSpec vis, IReadOnlyDictionary<string, string> args)
+    {
+        var calls = new List<FuncToExecute>();
+        foreach (var g in vis.GlobalFuncs)
+        {
+            calls.Add(Call(g.Func, g.OutputName, vis, args));
+        }
+
+        for (var i = 0; i < vis.Widgets.Count; i++)
+        {
+            if (vis.Widgets[i].Func is { } f)
+            {
+                calls.Add(Call(f, string.IsNullOrEmpty(vis.Widgets[i].Name) ? $"widget_{i}" : vis.Widgets[i].Name, vis, args));
+            }
+        }
+
+        return calls;
+    }
+
+    /// <summary>A request for <paramref name="pxl"/> that runs the vis.json's functions.</summary>
+    public static ExecuteScriptRequest Request(string pxl, VisSpec vis, IReadOnlyDictionary<string, string> args)
+    {
+        var request = new ExecuteScriptRequest { QueryStr = pxl };
+        request.ExecFuncs.AddRange(ExecFuncs(vis, args));
+        return request;
+    }
+
+    private static FuncToExecute Call(VisFunc func, string output, VisSpec vis, IReadOnlyDictionary<string, string> args)
+    {
+        var call = new FuncToExecute { FuncName = func.Name, OutputTablePrefix = output };
+        foreach (var a in func.Args)
+        {
+            var value = a.Variable is { } v
+                ? args.TryGetValue(v, out var given) ? given : vis.Variables.FirstOrDefault(x => x.Name == v)?.DefaultValue ?? string.Empty
+                : a.Value ?? string.Empty;
+            call.ArgValues.Add(new FuncToExecute.Types.ArgValue { Name = a.Name, Value = value });
+        }
+
+        return call;
+    }
+}
