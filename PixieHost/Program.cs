@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PixieHost.Cli;
 using PixieHost.Modules.Hosting;
+using PixieHost.Modules.Metadata;
 using PixieHost.Modules.Pem;
 using PixieHost.Modules.QueryBroker;
 
@@ -15,8 +16,8 @@ public static class Program
     /// </summary>
     public static readonly IReadOnlyDictionary<string, PixieModule[]> Roles = new Dictionary<string, PixieModule[]>(StringComparer.Ordinal)
     {
-        ["pem"] = [ModuleCatalog.TableStore, ModuleCatalog.Pem],
-        ["query-broker"] = [ModuleCatalog.TableStore, ModuleCatalog.QueryBroker],
+        ["pem"] = [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.Pem],
+        ["query-broker"] = [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.QueryBroker],
     };
 
     public static Task<int> Main(string[] args)
@@ -42,6 +43,9 @@ public static class ModuleCatalog
     public static readonly PixieModule TableStore = new("table-store", b => b.AddTableStore());
 
     public static readonly PixieModule Pem = new("pem", b => b.AddPem());
+
+    /// <summary>Process, container, pod and service metadata of this host from /proc (standalone, no Kubernetes).</summary>
+    public static readonly PixieModule LocalMetadata = new("local-metadata", b => b.Services.AddLocalMetadata());
 
     public static readonly PixieModule QueryBroker = new("query-broker", b => b.AddQueryBroker(), app => app.MapQueryBroker());
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PixieHost.Modules.Hosting;
+using PixieHost.Modules.Metadata;
 using PixieHost.Modules.Pxl.Functions;
 using PixieHost.Modules.Pxl.Scripts;
 
@@ -13,7 +14,7 @@ public static class PxlExtensions
     /// <summary>
     /// Adds <see cref="ScriptLibrary"/>, <see cref="QueryExecutor"/> and <see cref="IQueryExecutor"/>. Needs a
     /// <see cref="TableStore.TableStore"/> in the container; uses a registered <see cref="TimeProvider"/> for px.now(),
-    /// else the system clock.
+    /// else the system clock, and a registered <see cref="IMetadataProvider"/> for the metadata functions, else none.
     /// </summary>
     public static IServiceCollection AddPxl(this IServiceCollection services)
     {
@@ -28,7 +29,8 @@ public static class PxlExtensions
                 sp.GetRequiredService<TableStore.TableStore>(),
                 () => (time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100,
                 sp.GetRequiredService<ScriptLibrary>(),
-                agents: sp.GetRequiredService<IAgentStatusSource>());
+                sp.GetService<IMetadataProvider>() is { } metadata ? FunctionRegistry.Create(metadata) : null,
+                sp.GetRequiredService<IAgentStatusSource>());
         });
         services.TryAddSingleton<IQueryExecutor>(sp => sp.GetRequiredService<QueryExecutor>());
         return services;

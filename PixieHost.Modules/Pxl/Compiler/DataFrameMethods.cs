@@ -7,7 +7,7 @@ namespace PixieHost.Modules.Pxl.Compiler;
 /// <summary>What a DataFrame does in PxL: columns as attributes, filters and projections by subscript, and its methods.</summary>
 public static class DataFrameMethods
 {
-    private static readonly HashSet<string> NotYet = ["rolling", "stream", "map", "filter", "ctx"];
+    private static readonly HashSet<string> NotYet = ["rolling", "stream", "map", "filter"];
 
     public static PxlObject GetAttribute(Interpreter it, DataFrameValue df, string name, Node at)
     {
@@ -25,6 +25,8 @@ public static class DataFrameMethods
                 return new BuiltinValue(name, a => Append(it, df, a));
             case "merge":
                 return new BuiltinValue(name, a => Merge(it, df, a));
+            case "ctx":
+                return new CtxValue(df);
         }
 
         if (df.Plan.Find(name) is { } col)

@@ -130,6 +130,7 @@ public sealed partial class Interpreter
     private PxlObject Subscript(PxlObject target, PxlObject index, SubscriptExpr at) => (target, index) switch
     {
         (DataFrameValue df, _) => DataFrameMethods.Subscript(this, df, index, at),
+        (CtxValue ctx, _) => CtxAccessor.Subscript(this, ctx, index, at),
         (ListValue l, IntValue i) => Index(l.Items, i.Value, at),
         (TupleValue t, IntValue i) => Index(t.Items, i.Value, at),
         (DictValue d, _) => d.Entries.FirstOrDefault(e => e.Key.Equals(index)).Value

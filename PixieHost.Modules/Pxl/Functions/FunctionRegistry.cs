@@ -20,7 +20,7 @@ public sealed class FunctionRegistry
     private readonly Dictionary<string, TableFunction> _tableFunctions = new(StringComparer.Ordinal);
 
     /// <summary>The built-in functions; immutable after construction, safe to share.</summary>
-    public static FunctionRegistry Default { get; } = CreateDefault();
+    public static FunctionRegistry Default { get; } = Create(Metadata.EmptyMetadataProvider.Instance);
 
     public IEnumerable<ScalarFunction> Scalars => _scalars.Values;
 
@@ -60,9 +60,11 @@ public sealed class FunctionRegistry
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Not a PxL operator."),
     };
 
-    private static FunctionRegistry CreateDefault()
+    /// <summary>The built-in functions with the metadata functions answering from <paramref name="metadata"/>.</summary>
+    public static FunctionRegistry Create(Metadata.IMetadataProvider metadata)
     {
         var r = new FunctionRegistry();
+        MetadataFunctions.Register(r, metadata);
         RegisterArithmetic(r);
         RegisterComparisons(r);
         RegisterGeneral(r);
