@@ -14,7 +14,8 @@ public static class PxlExtensions
     /// <summary>
     /// Adds <see cref="ScriptLibrary"/>, <see cref="QueryExecutor"/> and <see cref="IQueryExecutor"/>. Needs a
     /// <see cref="TableStore.TableStore"/> in the container; uses a registered <see cref="TimeProvider"/> for px.now(),
-    /// else the system clock, and a registered <see cref="IMetadataProvider"/> for the metadata functions, else none.
+    /// else the system clock, a registered <see cref="IAgentStatusSource"/> for px.GetAgentStatus() (default: this process),
+    /// and a registered <see cref="IMetadataProvider"/> for the metadata functions, else none.
     /// </summary>
     public static IServiceCollection AddPxl(this IServiceCollection services)
     {

@@ -102,7 +102,9 @@ public sealed class QueryExecutor : IQueryExecutor
     public PreparedQuery Prepare(QueryRequest request)
     {
         var vis = request.Vis ?? (request.QueryName is { } name && _library?.TryGet(name, out var script) == true ? script.VisJson : null);
-        var query = _compiler.Compile(request.Script, _nowNs(), request.Args, vis is null ? null : VisSpec.Parse(vis));
+        var query = request.ExecFuncs is { Count: > 0 } funcs
+            ? _compiler.Compile(request.Script, _nowNs(), funcs)
+            : _compiler.Compile(request.Script, _nowNs(), request.Args, vis is null ? null : VisSpec.Parse(vis));
         var (optimized, applied) = _optimizer.Optimize(query);
         var maxRows = MaxRows(optimized.Flags);
         var physical = optimized.Sinks.Select(s => PhysicalPlanner.Plan(s, maxRows)).ToArray();

@@ -37,4 +37,21 @@ public static class CtxAccessor
         var have = string.Join(", ", plan.Schema.Select(c => c.Name));
         throw it.Error($"df.ctx['{key}'] needs a 'upid' column to look up process metadata, and this DataFrame has [{have}]; keep 'upid' in its select or groupby", at);
     }
+
+    /// <summary>
+    /// Fails when <paramref name="expr"/> calls a node-only metadata function whose argument columns do not reach the
+    /// node fragment unchanged (<see cref="Rules.MetadataPlacement"/>): there the process metadata is not available.
+    /// </summary>
+    public static void CheckPlacement(Interpreter it, LogicalExpr expr, LogicalPlan plan, Node at)
+    {
+        foreach (var call in Rules.MetadataPlacement.NodeOnlyCalls(expr))
+        {
+            if (Rules.MetadataPlacement.WhyNot(plan, call.Columns().ToArray()) is { } why)
+            {
+                throw it.Error($"px.{call.Function.Name} reads the process metadata of the node that recorded each row, so it must run before "
+                    + $"the first groupby, merge, append or head; here {why}. Compute it earlier (e.g. df.pod = df.ctx['pod'] before the groupby) "
+                    + "or keep its argument as a groupby column", at);
+            }
+        }
+    }
 }

@@ -45,7 +45,7 @@ public sealed partial class Interpreter
         return function switch
         {
             BuiltinValue b => b.Invoke(args),
-            FunctionValue f => CallFunction(f.Definition, args),
+            FunctionValue f => CallFunction(f.Definition, args, f.Closure),
             ScalarFunctionValue s => CallScalar(s.Function, args),
             TypeValue t => Convert(t, args),
             _ => throw Error($"'{function.TypeName}' object is not callable", call.Function),

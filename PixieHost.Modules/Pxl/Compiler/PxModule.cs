@@ -15,7 +15,7 @@ public static class PxModule
             ["DataFrame"] = new BuiltinValue("DataFrame", a => DataFrame(it, a)),
             ["display"] = new BuiltinValue("display", a => Display(it, a, prefix: string.Empty)),
             ["debug"] = new BuiltinValue("debug", a => Display(it, a, prefix: "_")),
-            ["now"] = new BuiltinValue("now", a => new IntValue(it.NowNs)),
+            ["now"] = new BuiltinValue("now", a => new ColumnValue(new LiteralExpr(it.NowNs, TableStore.DataType.Time64NS, TableStore.SemanticType.TimeNs))),
             ["nanoseconds"] = Duration(it, "nanoseconds", 1),
             ["microseconds"] = Duration(it, "microseconds", 1_000),
             ["milliseconds"] = Duration(it, "milliseconds", 1_000_000),
@@ -118,6 +118,7 @@ public static class PxModule
         {
             NoneValue => null,
             IntValue i => i.Value,
+            ColumnValue c when Rules.FoldConstantsRule.TryGetInt64(c.Expr, out var ns) => ns,
             StringValue s when TimeArgs.TryParseTime(s.Value, it.NowNs, out var ns) => ns,
             StringValue s => throw it.Error($"cannot parse time '{s.Value}'; use a relative time like '-5m' or an absolute time", node),
             _ => throw it.Error($"a time must be a string or an int (ns), got {v.TypeName}", node),

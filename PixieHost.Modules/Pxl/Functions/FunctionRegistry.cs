@@ -75,10 +75,7 @@ public sealed class FunctionRegistry
         r.Register(new MinMaxAggregate(max: true));
         r.Register(new QuantilesAggregate());
         r.Register(new AnyAggregate());
-        IntrospectionUdtfs.Register(r);
-        ScriptReference.Register(r);
-        TimeFunctions.Register(r);
-        ProtocolNames.Register(r);
+        LibraryFunctions.Register(r);
         return r;
     }
 

@@ -10,6 +10,7 @@ public static class Strptime
     private static readonly string[] Months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     private static readonly string[] MonthNames = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
     private static readonly string[] Days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+    private static readonly string[] Zones = ["UTC", "GMT", "Z"];
     private static readonly string[] DayNames = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 
     private ref struct Fields
@@ -317,7 +318,7 @@ public static class Strptime
 
     private static bool Zone(ref ReadOnlySpan<byte> s, ref Fields f)
     {
-        foreach (var z in (ReadOnlySpan<string>)["UTC", "GMT", "Z"])
+        foreach (var z in Zones)
         {
             if (StartsWithIgnoreCase(s, z))
             {

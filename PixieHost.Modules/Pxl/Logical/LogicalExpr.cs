@@ -55,13 +55,16 @@ public sealed record FunctionExpr(ScalarFunction Function, ScalarOverload Overlo
         }
     }
 
+    /// <summary>Where the call must run ("node": where the process metadata lives), set by PlaceMetadataRule; EXPLAIN prints "@node".</summary>
+    public string? Placement { get; init; }
+
     public override string ToString() => (Function.Infix, Args.Count) switch
     {
         ("~", 1) => $"~{Args[0]}",
         ("-", 1) => $"-{Args[0]}",
         ({ } op, 2) => $"({Args[0]} {op} {Args[1]})",
         _ => $"{Function.Name}({string.Join(", ", Args)})",
-    };
+    } + (Placement is null ? string.Empty : "@" + Placement);
 }
 
 /// <summary>A named output of a map: <c>name = expr</c>.</summary>
