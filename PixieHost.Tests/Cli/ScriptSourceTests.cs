@@ -178,6 +178,16 @@ public class ScriptSourceTests
     }
 
     [Test]
+    public void TryCheckArgs_VariableWithoutDefault_MustBeGiven()
+    {
+        var vis = VisSpec.Parse("""{"variables": [{"name": "pod", "type": "PX_POD"}]}""");
+
+        VisCalls.TryCheckArgs(vis, new Dictionary<string, string>(), out var error).Should().BeFalse();
+        error.Should().Contain("needs --pod");
+        VisCalls.TryCheckArgs(vis, new Dictionary<string, string> { ["pod"] = "ns/p" }, out _).Should().BeTrue();
+    }
+
+    [Test]
     public void ScriptCommand_ShowWithVis_PrintsPxlThenVisJson()
     {
         var (output, code) = RunScriptCommand("show", "px/http_data", "--vis");

@@ -11,16 +11,21 @@ namespace PixieHost.Cli;
 /// </summary>
 public static class VisCalls
 {
-    /// <summary>Checks the caller's arguments against the vis.json variables; the error lists the ones that exist.</summary>
+    /// <summary>Checks the caller's arguments against the vis.json variables: none unknown, none without a value; the error lists the variables.</summary>
     public static bool TryCheckArgs(VisSpec vis, IReadOnlyDictionary<string, string> args, out string error)
     {
         var unknown = args.Keys.Where(k => vis.Variables.All(v => v.Name != k)).Order(StringComparer.Ordinal).ToList();
-        error = unknown.Count == 0
-            ? string.Empty
-            : $"The script has no argument {string.Join(", ", unknown.Select(u => "--" + u))}. Its arguments: " +
-              (vis.Variables.Count == 0 ? "none." : string.Join(", ", vis.Variables.Select(v => $"--{v.Name} (default '{v.DefaultValue}')")) + ".");
-        return unknown.Count == 0;
+        var missing = vis.Variables.Where(v => v.DefaultValue is null && !args.ContainsKey(v.Name)).Select(v => "--" + v.Name).ToList();
+        error = unknown.Count > 0
+            ? $"The script has no argument {string.Join(", ", unknown.Select(u => "--" + u))}. Its arguments: " +
+              (vis.Variables.Count == 0 ? "none." : string.Join(", ", vis.Variables.Select(Describe)) + ".")
+            : missing.Count > 0
+                ? $"The script needs {string.Join(", ", missing)}: its vis.json gives no default. Pass it after --, e.g. -- {missing[0]} VALUE."
+                : string.Empty;
+        return error.Length == 0;
     }
+
+    private static string Describe(VisVariable v) => v.DefaultValue is null ? $"--{v.Name} (required)" : $"--{v.Name} (default '{v.DefaultValue}')";
 
     /// <summary>The <c>exec_funcs</c> of a request that runs the functions <paramref name="vis"/> names.</summary>
     public static IReadOnlyList<FuncToExecute> ExecFuncs(VisSpec vis, IReadOnlyDictionary<string, string> args)
