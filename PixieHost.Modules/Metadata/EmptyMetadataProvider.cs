@@ -23,6 +23,10 @@ public sealed class EmptyMetadataProvider : IMetadataProvider
 
     public PodMetadata? FindPodByIp(string ip) => null;
 
+    public ContainerMetadata? FindContainer(string containerId) => null;
+
+    public ContainerMetadata? FindContainerByName(string containerName) => null;
+
     public ServiceMetadata? FindService(string serviceId) => null;
 
     public ServiceMetadata? FindServiceByName(string serviceName) => null;

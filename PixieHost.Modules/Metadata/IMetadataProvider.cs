@@ -32,6 +32,12 @@ public interface IMetadataProvider
     /// <summary>The pod that owns <paramref name="ip"/>; null for unknown addresses and for addresses of the node itself.</summary>
     PodMetadata? FindPodByIp(string ip);
 
+    /// <summary>A container by its 64-hex id.</summary>
+    ContainerMetadata? FindContainer(string containerId);
+
+    /// <summary>A container by name.</summary>
+    ContainerMetadata? FindContainerByName(string containerName);
+
     /// <summary>A service by id.</summary>
     ServiceMetadata? FindService(string serviceId);
 

@@ -18,9 +18,16 @@ public sealed partial class LocalMetadataProvider
         var pod = cgroup switch
         {
             { InKubernetesPod: true } => KubernetesPod(pid, cgroup, startNs),
-            { InContainer: true } => Register(MetadataIds.FromContainerId(cgroup.ContainerId), _options.ContainerNamespace, containerName, startNs, containerName),
+            { InContainer: true } => Register(MetadataIds.FromContainerId(cgroup.ContainerId), _options.ContainerNamespace, containerName, startNs, containerName, OwnAddress(pid)),
             _ => HostPod(pid, cgroup, startNs),
         };
+        if (cgroup.InContainer && pod is not null)
+        {
+            var container = _containersById.AddOrUpdate(cgroup.ContainerId, new ContainerMetadata(cgroup.ContainerId, containerName, pod.Id, startNs, "Running"),
+                (_, old) => old.StartTimeNs <= startNs ? old : old with { StartTimeNs = startNs });
+            _containersByName[containerName] = container;
+        }
+
         return new ProcessMetadata(upid, u.Pid, u.StartTimeTicks, cmdline, cgroup.ContainerId, containerName, pod);
     }
 
@@ -43,11 +50,18 @@ public sealed partial class LocalMetadataProvider
         var id = cgroup.PodUid.Length > 0 ? cgroup.PodUid : MetadataIds.FromContainerId(cgroup.ContainerId);
         var ns = _proc.RootFile(pid, ServiceAccountNamespace) is { Length: > 0 } n ? n : _options.ContainerNamespace;
         var name = _proc.Environment(pid, "HOSTNAME") is { Length: > 0 } h ? h : ContainerNames.ShortId(cgroup.ContainerId);
-        return Register(id, ns, name, startNs, service: null);
+        return Register(id, ns, name, startNs, service: null, OwnAddress(pid));
+    }
+
+    /// <summary>The container's own IPv4 address when it has its own network namespace, else "" (it shares the node's).</summary>
+    private string OwnAddress(int pid)
+    {
+        var ns = _proc.NetNamespace(pid);
+        return ns.Length == 0 || ns == _hostNetNamespace ? string.Empty : _proc.LocalAddresses(pid).FirstOrDefault() ?? string.Empty;
     }
 
     /// <summary>Records the pod (keeping the earliest start time seen) and its service; returns the stored pod.</summary>
-    private PodMetadata Register(string id, string ns, string name, long startNs, string? service)
+    private PodMetadata Register(string id, string ns, string name, long startNs, string? service, string ip = "")
     {
         ServiceMetadata[] services = [];
         if (service is not null)
@@ -58,8 +72,10 @@ public sealed partial class LocalMetadataProvider
             services = [svc];
         }
 
-        var fresh = new PodMetadata(id, $"{ns}/{name}", ns, NodeName, Hostname, startNs, "Running", string.Empty, services);
-        var pod = _podsById.AddOrUpdate(id, fresh, (_, old) => old.StartTimeNs <= startNs ? old : old with { StartTimeNs = startNs });
+        var fresh = new PodMetadata(id, $"{ns}/{name}", ns, NodeName, Hostname, startNs, "Running", ip, services);
+        var pod = _podsById.AddOrUpdate(id, fresh, (_, old) => old.StartTimeNs <= startNs && (old.Ip.Length > 0 || ip.Length == 0)
+            ? old
+            : old with { StartTimeNs = Math.Min(old.StartTimeNs, startNs), Ip = old.Ip.Length > 0 ? old.Ip : ip });
         _podsByName[pod.Name] = pod;
         if (pod.Ip.Length > 0)
         {

@@ -16,6 +16,8 @@ public sealed partial class LocalMetadataProvider : IMetadataProvider
     private readonly ConcurrentDictionary<string, PodMetadata> _podsById = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PodMetadata> _podsByName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PodMetadata> _podsByIp = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ContainerMetadata> _containersById = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ContainerMetadata> _containersByName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ServiceMetadata> _servicesById = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ServiceMetadata> _servicesByName = new(StringComparer.Ordinal);
     private readonly LocalMetadataOptions _options;
@@ -26,6 +28,7 @@ public sealed partial class LocalMetadataProvider : IMetadataProvider
     private readonly ReverseDnsCache _dns;
     private readonly HostAddresses _addresses;
     private readonly long _bootTimeNs;
+    private readonly string _hostNetNamespace;
     private long _lastSweepMs;
 
     /// <param name="options">Namespaces, TTLs and names.</param>
@@ -43,6 +46,7 @@ public sealed partial class LocalMetadataProvider : IMetadataProvider
         _dns = dns ?? new ReverseDnsCache(TimeSpan.FromSeconds(options.NslookupCacheSeconds), _time);
         _addresses = HostAddresses.Read();
         _bootTimeNs = _proc.BootTimeNs();
+        _hostNetNamespace = _proc.NetNamespace(Environment.ProcessId);
         Hostname = System.Net.Dns.GetHostName();
         NodeName = options.NodeName.Length > 0 ? options.NodeName : Hostname;
         VizierName = options.VizierName.Length > 0 ? options.VizierName : NodeName;
@@ -79,6 +83,10 @@ public sealed partial class LocalMetadataProvider : IMetadataProvider
     public PodMetadata? FindPodByName(string podName) => _podsByName.GetValueOrDefault(podName);
 
     public PodMetadata? FindPodByIp(string ip) => _addresses.IsLocal(ip) ? null : _podsByIp.GetValueOrDefault(ip);
+
+    public ContainerMetadata? FindContainer(string containerId) => _containersById.GetValueOrDefault(containerId);
+
+    public ContainerMetadata? FindContainerByName(string containerName) => _containersByName.GetValueOrDefault(containerName);
 
     public ServiceMetadata? FindService(string serviceId) => _servicesById.GetValueOrDefault(serviceId);
 

@@ -50,3 +50,13 @@ public sealed record ServiceMetadata(string Id, string Name, string Namespace)
     /// <summary>The service's cluster IP ("" outside Kubernetes).</summary>
     public string ClusterIp { get; init; } = string.Empty;
 }
+
+/// <summary>A container of a pod.</summary>
+/// <param name="Id">The 64-hex container id.</param>
+/// <param name="StartTimeNs">When its first process seen started, ns since the Unix epoch.</param>
+/// <param name="State">Pixie's container state: Running, Terminated, Waiting or Unknown.</param>
+public sealed record ContainerMetadata(string Id, string Name, string PodId, long StartTimeNs, string State)
+{
+    /// <summary>Pixie's container status JSON: state, message and reason.</summary>
+    public string StatusJson => $"{{\"state\":\"{State}\",\"message\":\"\",\"reason\":\"\"}}";
+}

@@ -42,6 +42,22 @@ public sealed class ProcReader(ProcFs proc)
     /// <summary>A file inside the process's root filesystem (needs root for other users' containers), or "".</summary>
     public string RootFile(int pid, string path) => ReadPath($"{Proc.Root}/{pid}/root/{path.TrimStart('/')}")?.Trim() ?? string.Empty;
 
+    /// <summary>The network namespace of a process ("net:[4026531840]"), or "" when unreadable.</summary>
+    public string NetNamespace(int pid)
+    {
+        try
+        {
+            return new FileInfo($"{Proc.Root}/{pid}/ns/net").LinkTarget ?? string.Empty;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+
+    /// <summary>The non-loopback IPv4 addresses local to the process's network namespace (/proc/PID/net/fib_trie).</summary>
+    public IReadOnlyList<string> LocalAddresses(int pid) => FibTrie.LocalAddresses(Read(pid, "net/fib_trie") ?? string.Empty);
+
     /// <summary>System boot time ("btime" of /proc/stat), ns since the Unix epoch; 0 when unreadable.</summary>
     public long BootTimeNs()
     {

@@ -39,6 +39,7 @@ public static class PxModule
         }
 
         UdtfCalls.AddTo(it, attrs);
+        PxBuiltins.AddTo(it, attrs);
         foreach (var t in new[] { "Service", "Pod", "Namespace", "Node", "Container", "UPID" })
         {
             attrs[t] = new TypeValue("px." + t);

@@ -16,6 +16,7 @@ public static class IntrospectionUdtfs
         r.Register(new GetUdaList());
         r.Register(new GetUdtfList());
         r.Register(new GetAgentStatus());
+        r.Register(new GetTracepointStatus());
     }
 
     private static ColumnSchema S(string name, string desc) => new(name, DataType.String, SemanticType.None, desc);
@@ -123,6 +124,19 @@ public static class IntrospectionUdtfs
                 .Select(f => new object?[] { f.Name, f.Executor, "[]", "[" + string.Join(", ", f.Relation.Columns.Select(c => $"{c.Name}:{Names.Of(c.Type)}")) + "]" })
                 .ToArray()),
         ];
+    }
+
+    /// <summary>Dynamic tracepoints are not deployable yet, so the table is empty; scripts over it compile and show nothing.</summary>
+    private sealed class GetTracepointStatus() : TableFunction("GetTracepointStatus", "UDTF_ONE_KELVIN", "Returns the status of every tracepoint.")
+    {
+        public override TableSchema Relation { get; } = new("GetTracepointStatus",
+        [
+            new("tracepoint_id", DataType.UInt128, SemanticType.None, "The id of the tracepoint"), S("tracepoint_name", "The name of the tracepoint"),
+            S("state", "The state of the tracepoint"), S("status", "The status message if not healthy"),
+            S("unhealthy_agent_ids", "The agents where the tracepoint failed"), S("tables", "The tables the tracepoint writes"),
+        ]);
+
+        public override IEnumerable<RowBatch> Produce(UdtfContext context) => [Batch([])];
     }
 
     private sealed class GetAgentStatus() : TableFunction("GetAgentStatus", "UDTF_ONE_KELVIN", "Returns the status of every agent.")

@@ -29,6 +29,7 @@ public static class MetadataFunctions
         RegisterUpid(r, md);
         RegisterPod(r, md);
         RegisterService(r, md);
+        RegisterContainer(r, md);
         RegisterNetwork(r, md);
     }
 
@@ -81,6 +82,19 @@ public static class MetadataFunctions
             MetadataKernels.StringToInt64(n => md.FindPodByName(n)?.StartTimeNs ?? 0, DataType.Time64NS)));
         Add(r, new ScalarFunction("pod_name_to_status").Add([Str], Str,
             MetadataKernels.StringToString(n => Status(md.FindPodByName(n))), SemanticRule.Fixed, SemanticType.PodStatus));
+    }
+
+    private static void RegisterContainer(FunctionRegistry r, IMetadataProvider md)
+    {
+        Text(r, "container_name_to_container_id", n => md.FindContainerByName(n)?.Id);
+        Add(r, new ScalarFunction("container_id_to_container_status").Add([Str], Str,
+            MetadataKernels.StringToString(id => md.FindContainer(id)?.StatusJson ?? "{\"state\":\"Unknown\",\"message\":\"\",\"reason\":\"\"}"),
+            SemanticRule.Fixed, SemanticType.ContainerStatus));
+        Add(r, new ScalarFunction("container_id_to_start_time").Add([Str], DataType.Time64NS,
+            MetadataKernels.StringToInt64(id => md.FindContainer(id)?.StartTimeNs ?? 0, DataType.Time64NS)));
+        Add(r, new ScalarFunction("container_name_to_start_time").Add([Str], DataType.Time64NS,
+            MetadataKernels.StringToInt64(n => md.FindContainerByName(n)?.StartTimeNs ?? 0, DataType.Time64NS)));
+        Pod(r, "pod_name_to_pod_ip", md.FindPodByName, p => p.Ip);
     }
 
     private static void RegisterService(FunctionRegistry r, IMetadataProvider md)

@@ -15,89 +15,96 @@ public static class MetadataKernels
 
     /// <summary>A kernel UINT128 → STRING.</summary>
     public static ScalarKernel UpidToString(Func<UInt128, string> lookup) => (args, rows) =>
-        Strings(ByUpid(args[0], rows, u => Encoding.UTF8.GetBytes(lookup(u))), rows);
+    {
+        var codes = UpidCodes(args[0], rows, u => Encoding.UTF8.GetBytes(lookup(u)), out var distinct);
+        return Strings(codes, distinct, rows);
+    };
 
     /// <summary>A kernel STRING → STRING.</summary>
     public static ScalarKernel StringToString(Func<string, string> lookup) => (args, rows) =>
-        Strings(ByString(args[0], rows, s => Encoding.UTF8.GetBytes(lookup(s))), rows);
+    {
+        var codes = StringCodes(args[0], rows, s => Encoding.UTF8.GetBytes(lookup(s)), out var distinct);
+        return Strings(codes, distinct, rows);
+    };
 
     /// <summary>A kernel STRING → INT64 or TIME64NS.</summary>
     public static ScalarKernel StringToInt64(Func<string, long> lookup, DataType type) => (args, rows) =>
-        new Int64Column(ByString(args[0], rows, lookup), rows, type);
+        new Int64Column(Decode(StringCodes(args[0], rows, lookup, out var distinct), distinct, rows), rows, type);
 
     /// <summary>A kernel STRING → BOOLEAN.</summary>
     public static ScalarKernel StringToBool(Func<string, bool> lookup) => (args, rows) =>
-        new BooleanColumn(ByString(args[0], rows, lookup), rows);
+        new BooleanColumn(Decode(StringCodes(args[0], rows, lookup, out var distinct), distinct, rows), rows);
 
     /// <summary>A kernel without arguments that answers one string for every row (vizier_name, get_cidrs).</summary>
     public static ScalarKernel Constant(Func<string> value) => (_, rows) =>
-    {
-        var bytes = Encoding.UTF8.GetBytes(value());
-        var values = new byte[rows][];
-        Array.Fill(values, bytes);
-        return Strings(values, rows);
-    };
+        Strings(new int[rows], [Encoding.UTF8.GetBytes(value())], rows);
 
-    /// <summary><paramref name="lookup"/> of each row's UPID, computed once per distinct UPID of the batch.</summary>
-    public static T[] ByUpid<T>(in Datum arg, int rows, Func<UInt128, T> lookup)
+    /// <summary>
+    /// Each row's index into <paramref name="distinct"/>, the answers of <paramref name="lookup"/> computed once per
+    /// distinct UPID of the batch.
+    /// </summary>
+    public static int[] UpidCodes<T>(in Datum arg, int rows, Func<UInt128, T> lookup, out List<T> distinct)
     {
-        var result = new T[rows];
+        var codes = new int[rows];
+        distinct = [];
         if (arg.IsScalar)
         {
-            Array.Fill(result, lookup(arg.Scalar.UInt128));
-            return result;
+            distinct.Add(lookup(arg.Scalar.UInt128));
+            return codes;
         }
 
         var values = ((UInt128Column)arg.Column!).Values;
-        Dictionary<UInt128, T>? seen = null;
+        var seen = new Dictionary<UInt128, int>();
         var last = default(UInt128);
-        var lastValue = default(T)!;
+        var lastCode = -1;
         for (var i = 0; i < rows; i++)
         {
             var u = values[i];
-            if (i == 0 || u != last)
+            if (lastCode < 0 || u != last)
             {
-                seen ??= [];
-                if (!seen.TryGetValue(u, out lastValue!))
+                if (!seen.TryGetValue(u, out lastCode))
                 {
-                    lastValue = lookup(u);
-                    seen[u] = lastValue;
+                    lastCode = distinct.Count;
+                    distinct.Add(lookup(u));
+                    seen[u] = lastCode;
                 }
 
                 last = u;
             }
 
-            result[i] = lastValue;
+            codes[i] = lastCode;
         }
 
-        return result;
+        return codes;
     }
 
     /// <summary>
-    /// <paramref name="lookup"/> of each row's string, computed once per distinct value of the batch. Rows are
-    /// decoded into a stack buffer to probe the cache, so only distinct values become strings.
+    /// Each row's index into <paramref name="distinct"/>, the answers of <paramref name="lookup"/> computed once per
+    /// distinct string of the batch. Rows are decoded into a stack buffer to probe the cache, so only distinct
+    /// values become strings.
     /// </summary>
-    public static T[] ByString<T>(in Datum arg, int rows, Func<string, T> lookup)
+    public static int[] StringCodes<T>(in Datum arg, int rows, Func<string, T> lookup, out List<T> distinct)
     {
-        var result = new T[rows];
+        var codes = new int[rows];
+        distinct = [];
         if (arg.IsScalar)
         {
-            Array.Fill(result, lookup(arg.Scalar.String ?? string.Empty));
-            return result;
+            distinct.Add(lookup(arg.Scalar.String ?? string.Empty));
+            return codes;
         }
 
         var column = (StringColumn)arg.Column!;
-        var seen = new Dictionary<string, T>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var probe = seen.GetAlternateLookup<ReadOnlySpan<char>>();
         Span<char> stack = stackalloc char[StackDecodeChars];
         char[]? rented = null;
-        var lastValue = default(T)!;
+        var lastCode = 0;
         for (var i = 0; i < rows; i++)
         {
             var bytes = column.GetSpan(i);
             if (i > 0 && bytes.SequenceEqual(column.GetSpan(i - 1)))
             {
-                result[i] = lastValue;
+                codes[i] = lastCode;
                 continue;
             }
 
@@ -118,14 +125,15 @@ public static class MetadataKernels
             }
 
             var chars = buffer[..Encoding.UTF8.GetChars(bytes, buffer)];
-            if (!probe.TryGetValue(chars, out lastValue!))
+            if (!probe.TryGetValue(chars, out lastCode))
             {
                 var key = chars.ToString();
-                lastValue = lookup(key);
-                seen[key] = lastValue;
+                lastCode = distinct.Count;
+                distinct.Add(lookup(key));
+                seen[key] = lastCode;
             }
 
-            result[i] = lastValue;
+            codes[i] = lastCode;
         }
 
         if (rented is not null)
@@ -133,22 +141,34 @@ public static class MetadataKernels
             ArrayPool<char>.Shared.Return(rented);
         }
 
+        return codes;
+    }
+
+    /// <summary>The per-row values of <paramref name="codes"/> into <paramref name="distinct"/>.</summary>
+    public static T[] Decode<T>(int[] codes, List<T> distinct, int rows)
+    {
+        var result = new T[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            result[i] = distinct[codes[i]];
+        }
+
         return result;
     }
 
-    /// <summary>One string column from per-row references to shared UTF-8 values.</summary>
-    public static StringColumn Strings(byte[][] values, int rows)
+    /// <summary>One string column: row i is the UTF-8 value <paramref name="distinct"/>[codes[i]].</summary>
+    public static StringColumn Strings(int[] codes, List<byte[]> distinct, int rows)
     {
         var bytes = 0L;
         for (var i = 0; i < rows; i++)
         {
-            bytes += values[i].Length;
+            bytes += distinct[codes[i]].Length;
         }
 
         var b = new StringColumnBuilder(rows, (int)Math.Min(bytes, int.MaxValue));
         for (var i = 0; i < rows; i++)
         {
-            b.Append(values[i]);
+            b.Append(distinct[codes[i]]);
         }
 
         return b.Build();

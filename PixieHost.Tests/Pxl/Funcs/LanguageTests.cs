@@ -271,6 +271,8 @@ public class LanguageTests
     [TestCase("df = px.DataFrame('http_events')\ndf = df.groupby('req_path').agg(n=('latency', px.sum), m=('req_path', px.mean))", 3, 56, "px.mean does not take STRING")]
     [TestCase("def f(a: int):\n    return a\nf()", 4, 1, "f() is missing the argument 'a'")]
     [TestCase("x = 1\n  y = 2", 3, 3, "")]
+    [TestCase("def f(limit: int = 1):\n    return limit\nx = f(limt=2)", 4, 7, "unexpected keyword argument 'limt'; did you mean 'limit'?")]
+    [TestCase("df = px.DataFrame('http_events', strat_time='-5m')", 2, 34, "did you mean 'start_time'?")]
     public void Errors_HaveLineColumnAndSuggestions(string body, int line, int column, string message)
     {
         var e = Fails("import px\n" + body + "\n");
