@@ -30,25 +30,53 @@ internal sealed class QuantilesAccumulator : Accumulator
     private static readonly (string Name, double Q)[] Points =
         [("p01", 0.01), ("p10", 0.10), ("p25", 0.25), ("p50", 0.50), ("p75", 0.75), ("p90", 0.90), ("p99", 0.99)];
 
-    private readonly List<QuantileSketch> _sketches = [];
+    private QuantileSketch[] _sketches = [];
 
     public override IReadOnlyList<DataType> StateTypes { get; } = [DataType.String];
 
     public override void EnsureGroups(int groups)
     {
-        while (_sketches.Count < groups)
+        if (groups > _sketches.Length)
         {
-            _sketches.Add(new QuantileSketch());
+            var old = _sketches.Length;
+            Array.Resize(ref _sketches, Grow(old, groups));
+            for (var g = old; g < _sketches.Length; g++)
+            {
+                _sketches[g] = new QuantileSketch();
+            }
         }
     }
 
     public override void Update(ReadOnlySpan<int> groupIds, Column values)
     {
+        var sketches = _sketches;
         if (values is Int64Column l)
         {
+            var v = l.Values.AsSpan(0, groupIds.Length);
+            for (var i = 0; i < v.Length; i++)
+            {
+                sketches[groupIds[i]].Add(v[i]);
+            }
+        }
+        else
+        {
+            var d = ((Float64Column)values).Values.AsSpan(0, groupIds.Length);
+            for (var i = 0; i < d.Length; i++)
+            {
+                sketches[groupIds[i]].Add(d[i]);
+            }
+        }
+    }
+
+    public override void Update(ReadOnlySpan<int> groupIds, Column values, ReadOnlySpan<int> rows)
+    {
+        var sketches = _sketches;
+        if (values is Int64Column l)
+        {
+            var v = l.Values;
             for (var i = 0; i < groupIds.Length; i++)
             {
-                _sketches[groupIds[i]].Add(l.Values[i]);
+                sketches[groupIds[i]].Add(v[rows[i]]);
             }
         }
         else
@@ -56,7 +84,7 @@ internal sealed class QuantilesAccumulator : Accumulator
             var d = ((Float64Column)values).Values;
             for (var i = 0; i < groupIds.Length; i++)
             {
-                _sketches[groupIds[i]].Add(d[i]);
+                sketches[groupIds[i]].Add(d[rows[i]]);
             }
         }
     }
