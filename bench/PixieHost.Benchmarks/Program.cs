@@ -15,6 +15,12 @@ public static class Program
             return;
         }
 
+        if (args is ["quick", "quantiles", ..])
+        {
+            QuantileMicro.Run();
+            return;
+        }
+
         if (args is ["quick", ..])
         {
             StoreSizeReport.Run();

@@ -39,6 +39,69 @@ public sealed class QuantileSketch
         }
     }
 
+    /// <summary>A value as one int for staging: 0 for zero (and NaN), key+1 for positive, -(key+1) for negative values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Encode(double v) => v > 0 ? Key(v) + 1 : v < 0 ? -(Key(-v) + 1) : 0;
+
+    /// <summary>
+    /// Adds staged values (see <see cref="Encode"/>), growing each side's range once for the whole span. A first
+    /// add also reserves the positive keys <paramref name="hintLo"/>..<paramref name="hintHi"/> (what other groups
+    /// saw), so a new group's histogram is allocated once at about its final size.
+    /// </summary>
+    public void AddEncoded(ReadOnlySpan<int> encoded, int hintLo = int.MaxValue, int hintHi = int.MinValue)
+    {
+        int posLo = int.MaxValue, posHi = int.MinValue, negLo = int.MaxValue, negHi = int.MinValue;
+        foreach (var e in encoded)
+        {
+            if (e > 0)
+            {
+                posLo = Math.Min(posLo, e);
+                posHi = Math.Max(posHi, e);
+            }
+            else if (e < 0)
+            {
+                negLo = Math.Min(negLo, -e);
+                negHi = Math.Max(negHi, -e);
+            }
+        }
+
+        if (posHi >= posLo)
+        {
+            if (_positive.Counts is null && hintHi >= hintLo)
+            {
+                posLo = Math.Min(posLo, hintLo + 1);
+                posHi = Math.Max(posHi, hintHi + 1);
+            }
+
+            _positive.Reserve(posLo - 1, posHi - 1);
+        }
+
+        if (negHi >= negLo)
+        {
+            _negative.Reserve(negLo - 1, negHi - 1);
+        }
+
+        Count += encoded.Length;
+        foreach (var e in encoded)
+        {
+            if (e > 0)
+            {
+                _positive.Add(e - 1, 1);
+            }
+            else if (e < 0)
+            {
+                _negative.Add(-e - 1, 1);
+            }
+            else
+            {
+                _zeros++;
+            }
+        }
+    }
+
+    /// <summary>The positive keys the histogram covers now (lo &gt; hi when none).</summary>
+    public (int Lo, int Hi) PositiveRange => _positive.Counts is { } c ? (_positive.Min, _positive.Min + c.Length - 1) : (int.MaxValue, int.MinValue);
+
     public void Merge(ReadOnlySpan<byte> state)
     {
         if (state.Length < 12)
@@ -190,8 +253,23 @@ public sealed class QuantileSketch
             return at;
         }
 
+        /// <summary>Makes keys <paramref name="lo"/>..<paramref name="hi"/> addressable.</summary>
+        public void Reserve(int lo, int hi)
+        {
+            if (Counts is null || lo < Min || hi >= Min + Counts.Length)
+            {
+                Grow(lo);
+                Grow(hi);
+            }
+        }
+
         private void Grow(int key)
         {
+            if (Counts is not null && key >= Min && key < Min + Counts.Length)
+            {
+                return;
+            }
+
             if (Counts is null)
             {
                 Min = key - Slack;
