@@ -31,7 +31,7 @@ public static class Program
             ServeCommand.Create(Roles),
             RunCommand.Create(scriptArgs),
             ExplainCommand.Create(scriptArgs),
-            ScriptsCommand.Create(),
+            ScriptCommand.Create(),
         };
         return root.Parse(own).InvokeAsync();
     }

@@ -11,6 +11,19 @@ public sealed record QueryRequest(string Script, IReadOnlyDictionary<string, str
     /// names a library script, that script's vis.json is used.
     /// </summary>
     public string? Vis { get; init; }
+
+    /// <summary>
+    /// Pixie's <c>exec_funcs</c>: functions of the script to call, each with its own arguments, each result displayed
+    /// as the entry's output table prefix (or the function's name). When set, the vis.json is not consulted.
+    /// </summary>
+    public IReadOnlyList<ExecFunc>? ExecFuncs { get; init; }
+}
+
+/// <summary>One <c>exec_funcs</c> entry: call <see cref="FuncName"/> with <see cref="ArgValues"/> and display the result.</summary>
+public sealed record ExecFunc(string FuncName, IReadOnlyDictionary<string, string> ArgValues, string? OutputTablePrefix = null)
+{
+    /// <summary>The result table's name: the prefix when given, else the function's name.</summary>
+    public string OutputName => string.IsNullOrEmpty(OutputTablePrefix) ? FuncName : OutputTablePrefix;
 }
 
 /// <summary>One named output of a script (from <c>px.display(df, name)</c>).</summary>

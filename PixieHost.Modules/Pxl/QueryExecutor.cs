@@ -29,12 +29,13 @@ public sealed class QueryExecutor : IQueryExecutor
     /// <param name="nowNs">The clock for px.now() and relative start times, in ns since the Unix epoch; default: the system clock.</param>
     /// <param name="library">Where to find the vis.json of a request that names a library script; default: the embedded library.</param>
     /// <param name="functions">The UDF/UDA registry; default: <see cref="FunctionRegistry.Default"/>.</param>
-    public QueryExecutor(TableStore.TableStore store, Func<long>? nowNs = null, ScriptLibrary? library = null, FunctionRegistry? functions = null)
+    /// <param name="agents">The agents px.GetAgentStatus() lists; default: this process.</param>
+    public QueryExecutor(TableStore.TableStore store, Func<long>? nowNs = null, ScriptLibrary? library = null, FunctionRegistry? functions = null, IAgentStatusSource? agents = null)
     {
         _store = store;
         _nowNs = nowNs ?? SystemNowNs;
         _library = library ?? ScriptLibrary.Embedded;
-        _compiler = new ScriptCompiler(new TableStoreCatalog(store), functions);
+        _compiler = new ScriptCompiler(new TableStoreCatalog(store), functions, agents);
     }
 
     /// <summary>Uses <paramref name="time"/> as the clock.</summary>
@@ -101,7 +102,9 @@ public sealed class QueryExecutor : IQueryExecutor
     public PreparedQuery Prepare(QueryRequest request)
     {
         var vis = request.Vis ?? (request.QueryName is { } name && _library?.TryGet(name, out var script) == true ? script.VisJson : null);
-        var query = _compiler.Compile(request.Script, _nowNs(), request.Args, vis is null ? null : VisSpec.Parse(vis));
+        var query = request.ExecFuncs is { Count: > 0 } funcs
+            ? _compiler.Compile(request.Script, _nowNs(), funcs)
+            : _compiler.Compile(request.Script, _nowNs(), request.Args, vis is null ? null : VisSpec.Parse(vis));
         var (optimized, applied) = _optimizer.Optimize(query);
         var maxRows = MaxRows(optimized.Flags);
         var physical = optimized.Sinks.Select(s => PhysicalPlanner.Plan(s, maxRows)).ToArray();

@@ -17,8 +17,8 @@ namespace PixieHost.Modules.QueryBroker;
 /// table with <c>eow</c> and <c>eos</c>), then <c>data.execution_stats</c>. Script errors travel in-band in
 /// <c>status</c> (compile errors: code 3 with a <c>compiler_error</c>); the gRPC status stays OK. With
 /// <c>encryption_options</c> every batch travels as a JWE in <c>data.encrypted_batch</c> (see <see cref="BatchEncryption"/>).
-/// Not supported yet: <c>mutation</c> (tracepoint deployment; the flag is ignored), <c>exec_funcs[].func_name</c> and
-/// <c>output_table_prefix</c> (only the arguments are passed on), <c>configs</c>, <c>GenerateOTelScript</c> (UNIMPLEMENTED).
+/// <c>exec_funcs</c> entries with a <c>func_name</c> call that function and display its result (see <see cref="ToQueryRequest"/>).
+/// Not supported yet: <c>mutation</c> (tracepoint deployment; the flag is ignored), <c>configs</c>, <c>GenerateOTelScript</c> (UNIMPLEMENTED).
 /// </summary>
 public sealed partial class VizierService(IQueryExecutor executor, IOptions<VizierApiOptions> options, ILogger<VizierService> logger)
 {
@@ -190,19 +190,31 @@ public sealed partial class VizierService(IQueryExecutor executor, IOptions<Vizi
         return -1;
     }
 
-    /// <summary>Script arguments: the <c>arg_values</c> of every <c>exec_funcs</c> entry, merged by name.</summary>
+    /// <summary>
+    /// Script arguments: the <c>arg_values</c> of every <c>exec_funcs</c> entry, merged by name. Entries that name a
+    /// <c>func_name</c> are also calls: that function runs with its own arguments and its result is displayed as
+    /// <c>output_table_prefix</c> (or the function's name), as Pixie's UI runs a vis.json's widgets.
+    /// </summary>
     internal static QueryRequest ToQueryRequest(Pb.ExecuteScriptRequest request)
     {
         Dictionary<string, string>? args = null;
+        List<ExecFunc>? calls = null;
         foreach (var func in request.ExecFuncs)
         {
+            var own = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var arg in func.ArgValues)
             {
                 (args ??= new Dictionary<string, string>(StringComparer.Ordinal))[arg.Name] = arg.Value;
+                own[arg.Name] = arg.Value;
+            }
+
+            if (!string.IsNullOrEmpty(func.FuncName))
+            {
+                (calls ??= []).Add(new ExecFunc(func.FuncName, own, func.OutputTablePrefix));
             }
         }
 
-        return new QueryRequest(request.QueryStr, args, string.IsNullOrEmpty(request.QueryName) ? null : request.QueryName);
+        return new QueryRequest(request.QueryStr, args, string.IsNullOrEmpty(request.QueryName) ? null : request.QueryName) { ExecFuncs = calls };
     }
 
     internal static Pb.Status CompileErrorStatus(PxlCompileException e)

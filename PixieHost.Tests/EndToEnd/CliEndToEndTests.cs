@@ -88,6 +88,125 @@ public class CliEndToEndTests
         output.Should().Contain("Unknown role 'kelvinn'").And.Contain("pem").And.Contain("query-broker");
     }
 
+    [Test]
+    public void Explain_ScriptDirectory_PlansTheFunctionsItsVisJsonNames()
+    {
+        var dir = WriteScriptDirectory(("my_stats.pxl", DirPxl), ("vis.json", DirVis), ("manifest.yaml", "---\nshort: Mine\nlong: >\n  Mine.\n"));
+        try
+        {
+            var (code, output) = Pixie("explain", "-f", dir, "--", "--start_time", "-1h");
+            code.Should().Be(0, output);
+            output.Should().Contain("LogicalSink: name=per_path").And.Contain("SourceExec: table=http_events").And.Contain("req_path");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Explain_DirectoryWithTwoPxlFiles_SaysWhichToPick()
+    {
+        var dir = WriteScriptDirectory(("a.pxl", DirPxl), ("b.pxl", DirPxl));
+        try
+        {
+            var (code, output) = Pixie("explain", "-f", dir);
+            code.Should().Be(2);
+            output.Should().Contain("2 .pxl files").And.Contain("a.pxl, b.pxl");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Explain_BrokenVisJson_NamesTheFileAndPosition()
+    {
+        var dir = WriteScriptDirectory(("s.pxl", DirPxl), ("vis.json", "{\"variables\": [\n  {\"name\": }\n]}"));
+        try
+        {
+            var (code, output) = Pixie("explain", "-f", dir);
+            code.Should().Be(2);
+            output.Should().Contain(Path.Combine(dir, "vis.json")).And.Contain("line 2, column");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Run_ScriptDirectory_RunsItsVisFunctionsWithDefaultsAndArgs()
+    {
+        const string pxl = "import px\n\n\ndef per_path(start_time: str):\n    df = px.DataFrame(table='process_stats', start_time=start_time)\n" +
+            "    df = df.agg(n=('upid', px.count))\n    df.window = start_time\n    return df\n";
+        var dir = WriteScriptDirectory(("procs.pxl", pxl), ("vis.json", DirVis));
+        try
+        {
+            var (code, output) = _pixie!.Run("-f", dir, "-o", "json");
+            code.Should().Be(0, output);
+            output.Should().Contain("\"_table\":\"per_path\"").And.Contain("\"window\":\"-5m\"");
+
+            (code, output) = _pixie.Run("-f", dir, "-o", "json", "--", "--start_time", "-30s");
+            code.Should().Be(0, output);
+            output.Should().Contain("\"window\":\"-30s\"");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Script_ListAndShow_PrintTheLibrary()
+    {
+        var (code, list) = Pixie("script", "list");
+        code.Should().Be(0, list);
+        list.Should().Contain("px/service_stats").And.Contain("px/net_flow_graph").And.Contain("px/perf_flamegraph");
+
+        var (showCode, show) = Pixie("script", "show", "px/service_stats", "--vis");
+        showCode.Should().Be(0, show);
+        show.Should().Contain("def let_over_time(start_time: str, svc: px.Service)").And.Contain("\"globalFuncs\"");
+
+        var (aliasCode, alias) = Pixie("scripts", "show", "http_data");
+        aliasCode.Should().Be(0, alias);
+        alias.Should().Contain("# px/http_data");
+    }
+
+    [Test]
+    public void Script_ShowUnknownName_SuggestsTheNearest()
+    {
+        var (code, output) = Pixie("script", "show", "px/service_stat");
+        code.Should().Be(2);
+        output.Should().Contain("Did you mean px/service_stats");
+    }
+
+    private const string DirPxl = "import px\n\n\ndef per_path(start_time: str):\n    df = px.DataFrame(table='http_events', start_time=start_time)\n" +
+        "    return df.groupby(['req_path']).agg(n=('latency', px.count))\n";
+
+    private const string DirVis = """
+        {"variables": [{"name": "start_time", "type": "PX_STRING", "defaultValue": "-5m"}],
+         "globalFuncs": [{"outputName": "per_path", "func": {"name": "per_path", "args": [{"name": "start_time", "variable": "start_time"}]}}],
+         "widgets": [{"name": "Paths", "globalFuncOutputName": "per_path", "position": {"x": 0, "y": 0, "w": 12, "h": 4},
+                      "displaySpec": {"@type": "types.px.dev/px.vispb.Table"}}]}
+        """;
+
+    private static (int Code, string Output) Pixie(params string[] args) =>
+        ChildProcess.Run("dotnet", [PixieProcess.PixieDll, .. args], TimeSpan.FromSeconds(60));
+
+    private static string WriteScriptDirectory(params (string Name, string Text)[] files)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"script-dir-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        foreach (var (name, text) in files)
+        {
+            File.WriteAllText(Path.Combine(dir, name), text);
+        }
+
+        return dir;
+    }
+
     private static string WriteScript(string pxl)
     {
         var file = Path.Combine(Path.GetTempPath(), $"script-{Guid.NewGuid():N}.pxl");

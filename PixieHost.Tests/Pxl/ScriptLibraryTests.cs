@@ -20,7 +20,7 @@ public class ScriptLibraryTests
             s.ShortDescription.Should().NotBeEmpty();
             s.LongDescription.Should().NotBeEmpty();
             s.VisJson.Should().NotBeNull();
-            VisSpec.Parse(s.VisJson!).Variables.Should().NotBeEmpty();
+            VisSpec.Parse(s.VisJson!).Widgets.Should().NotBeEmpty();
         }
     }
 

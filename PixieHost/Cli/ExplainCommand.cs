@@ -1,16 +1,20 @@
 using System.CommandLine;
 using PixieHost.Modules.Pem;
 using PixieHost.Modules.Pxl;
+using PixieHost.Modules.Pxl.Compiler;
 
 namespace PixieHost.Cli;
 
-/// <summary>`pixie explain px/NAME | -f FILE [-- args]`: compiles locally against the PEM's table schemas and prints the plan.</summary>
+/// <summary>
+/// `pixie explain px/NAME | -f FILE|DIR [-- args]`: compiles locally against the PEM's table schemas and prints the
+/// plan; for a library script or a script directory, the plan of the functions its vis.json names.
+/// </summary>
 public static class ExplainCommand
 {
     public static Command Create(IReadOnlyList<string> scriptArgs)
     {
         var name = new Argument<string?>("script") { Description = "Library script, e.g. px/http_data.", Arity = ArgumentArity.ZeroOrOne };
-        var file = new Option<string?>("--file", "-f") { Description = "Explain the PxL script in this file instead." };
+        var file = new Option<string?>("--file", "-f") { Description = "Explain this .pxl file, or this script directory (one .pxl, vis.json, manifest.yaml), instead." };
         var cmd = new Command("explain", "Print the logical and physical plan of a PxL script without running it.") { name, file };
         cmd.SetAction(parse =>
         {
@@ -28,8 +32,15 @@ public static class ExplainCommand
 
             try
             {
+                var args = ScriptSource.ParseArgs(scriptArgs);
+                if (source.Vis is not null && !VisCalls.TryCheckArgs(VisSpec.Parse(source.Vis), args, out var argError))
+                {
+                    Console.Error.WriteLine($"pixie explain: {argError}");
+                    return 2;
+                }
+
                 var executor = new QueryExecutor(store);
-                Console.Write(executor.Explain(new QueryRequest(source.Pxl, ScriptSource.ParseArgs(scriptArgs), source.Name)));
+                Console.Write(executor.Explain(new QueryRequest(source.Pxl, args, source.Name) { Vis = source.Vis }));
                 return 0;
             }
             catch (PxlCompileException ex)

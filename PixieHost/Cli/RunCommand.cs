@@ -1,20 +1,24 @@
 using System.CommandLine;
 using System.Net.Http;
 using PixieHost.Modules.Pxl;
+using PixieHost.Modules.Pxl.Compiler;
 using PixieHost.Modules.QueryBroker;
 using PixieHost.Modules.Rpc;
 
 namespace PixieHost.Cli;
 
-/// <summary>`pixie run px/NAME | -f FILE [--addr host:port] [-o table|json|csv] [-- --arg value ...]`.</summary>
+/// <summary>
+/// `pixie run px/NAME | -f FILE|DIR [--addr host:port] [-o table|json|csv] [-- --arg value ...]`. A script directory
+/// (Pixie's layout) runs the functions its vis.json names, sent as <c>exec_funcs</c> the way Pixie's CLI sends them.
+/// </summary>
 public static class RunCommand
 {
     public const string DefaultAddress = "127.0.0.1:50300";
 
     public static Command Create(IReadOnlyList<string> scriptArgs)
     {
-        var name = new Argument<string?>("script") { Description = "Library script, e.g. px/http_data (see `pixie scripts list`).", Arity = ArgumentArity.ZeroOrOne };
-        var file = new Option<string?>("--file", "-f") { Description = "Run the PxL script in this file instead." };
+        var name = new Argument<string?>("script") { Description = "Library script, e.g. px/http_data (see `pixie script list`).", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Option<string?>("--file", "-f") { Description = "Run this .pxl file, or this script directory (one .pxl, vis.json, manifest.yaml), instead." };
         var addr = new Option<string>("--addr", "-a") { Description = "Query API of a running pixie (host:port).", DefaultValueFactory = _ => DefaultAddress };
         var output = new Option<string>("--output", "-o") { Description = "Output format: table, json (one object per row per line, table name under _table) or csv.", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json", "csv");
@@ -41,12 +45,22 @@ public static class RunCommand
                 return 2;
             }
 
+            var vis = source.Vis is null ? null : VisSpec.Parse(source.Vis);
+            if (vis is not null && !VisCalls.TryCheckArgs(vis, args, out var argError))
+            {
+                await Console.Error.WriteLineAsync($"pixie run: {argError}").ConfigureAwait(false);
+                return 2;
+            }
+
             ResultPrinter.TryParseFormat(parse.GetValue(output), out var format);
             var address = parse.GetValue(addr)!;
             try
             {
                 using var client = new VizierClient(new Uri($"http://{address}"));
-                var result = await client.RunScriptAsync(source.Pxl, args, source.Name, cancellationToken: ct).ConfigureAwait(false);
+                // A library script is known to the server by name (it has the vis.json); a directory's calls travel in the request.
+                var result = source.Name is null && vis is not null
+                    ? await client.RunAsync(VisCalls.Request(source.Pxl, vis, args), cancellationToken: ct).ConfigureAwait(false)
+                    : await client.RunScriptAsync(source.Pxl, args, source.Name, cancellationToken: ct).ConfigureAwait(false);
                 ResultPrinter.Print(result, format, Console.Out);
                 return 0;
             }

@@ -46,7 +46,7 @@ public sealed class CallArgs(Interpreter interpreter, Node call, IReadOnlyList<(
         {
             if (!_used.Contains(k.Name))
             {
-                throw Interpreter.Error($"{function}() got an unexpected keyword argument '{k.Name}'", k.Node);
+                throw Interpreter.Error($"{function}() got an unexpected keyword argument '{k.Name}'{Suggest.DidYouMean(k.Name, _used)}", k.Node);
             }
         }
     }

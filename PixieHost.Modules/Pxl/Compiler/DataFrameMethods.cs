@@ -39,7 +39,11 @@ public static class DataFrameMethods
             throw it.Error($"DataFrame.{name} is not supported yet", at);
         }
 
-        throw UnknownColumn(it, df.Plan, name, at);
+        var methods = new[] { "groupby", "agg", "head", "drop", "append", "merge", "ctx" };
+        var method = Suggest.DidYouMean(name, methods);
+        throw method.Length > 0 && Suggest.DidYouMean(name, df.Plan.Schema.Select(c => c.Name)).Length == 0
+            ? it.Error($"DataFrame has no column or method '{name}'{method}", at)
+            : UnknownColumn(it, df.Plan, name, at);
     }
 
     public static PxlCompileException UnknownColumn(Interpreter it, LogicalPlan plan, string name, Node at)

@@ -45,7 +45,7 @@ public sealed partial class Interpreter
         return function switch
         {
             BuiltinValue b => b.Invoke(args),
-            FunctionValue f => CallFunction(f.Definition, args),
+            FunctionValue f => CallFunction(f.Definition, args, f.Closure),
             ScalarFunctionValue s => CallScalar(s.Function, args),
             TypeValue t => Convert(t, args),
             _ => throw Error($"'{function.TypeName}' object is not callable", call.Function),
@@ -60,7 +60,24 @@ public sealed partial class Interpreter
             throw Error($"px.{f.Name}() takes positional arguments only", args.Keywords[0].Node);
         }
 
-        var exprs = args.Positional.Select(a => ToExpr(a.Value, a.Node)).ToArray();
+        // A dict argument (script_reference's args) is passed on as its key/value pairs.
+        var exprs = new List<LogicalExpr>();
+        foreach (var (value, node) in args.Positional)
+        {
+            if (value is DictValue d)
+            {
+                foreach (var (k, v) in d.Entries)
+                {
+                    exprs.Add(ToExpr(k, node));
+                    exprs.Add(ToExpr(v, node));
+                }
+            }
+            else
+            {
+                exprs.Add(ToExpr(value, node));
+            }
+        }
+
         return new ColumnValue(Resolve(f, exprs, args.Call));
     }
 
@@ -84,6 +101,12 @@ public sealed partial class Interpreter
     private PxlObject Convert(TypeValue type, CallArgs args)
     {
         var (v, node) = args.Require(type.Name, "x", 0);
+        if (v is ColumnValue c && Rules.FoldConstantsRule.Fold(c.Expr) is LiteralExpr { Value: long or double or bool or string } folded)
+        {
+            // int(px.now()) and friends: a constant expression converts like the constant it folds to.
+            v = folded.Value switch { long i => new IntValue(i), double d => new FloatValue(d), bool b => new BoolValue(b), _ => new StringValue((string)folded.Value) };
+        }
+
         return (type.Name, v) switch
         {
             ("str", StringValue s) => s,

@@ -37,6 +37,9 @@ public sealed partial class Interpreter
 
     public long NowNs { get; }
 
+    /// <summary>The agents px.GetAgentStatus() lists.</summary>
+    public IAgentStatusSource Agents { get; init; } = LocalAgentStatusSource.Default;
+
     public IReadOnlyList<LogicalSink> Sinks => _sinks;
 
     public IReadOnlyDictionary<string, PxlObject> Globals => _globals;
@@ -95,7 +98,7 @@ public sealed partial class Interpreter
                 Evaluate(e.Value, scope);
                 return false;
             case FunctionDef def:
-                scope[def.Name] = new FunctionValue(def);
+                scope[def.Name] = new FunctionValue(def) { Closure = ReferenceEquals(scope, _globals) ? null : scope };
                 return false;
             case ReturnStmt ret:
                 result = ret.Value is null ? NoneValue.Instance : Evaluate(ret.Value, scope);
@@ -206,7 +209,7 @@ public sealed partial class Interpreter
     }
 
     /// <summary>Calls a user function: arguments bound by position, keyword or default, then the body is evaluated.</summary>
-    public PxlObject CallFunction(FunctionDef def, CallArgs args)
+    public PxlObject CallFunction(FunctionDef def, CallArgs args, IReadOnlyDictionary<string, PxlObject>? closure = null)
     {
         if (++_depth > MaxCallDepth)
         {
@@ -215,13 +218,14 @@ public sealed partial class Interpreter
 
         try
         {
-            var scope = new Dictionary<string, PxlObject>(_globals, StringComparer.Ordinal);
+            var enclosing = closure ?? _globals;
+            var scope = new Dictionary<string, PxlObject>(enclosing, StringComparer.Ordinal);
             for (var i = 0; i < def.Parameters.Count; i++)
             {
                 var p = def.Parameters[i];
                 var given = args.Get(p.Name, i);
                 var value = given?.Value ?? (p.Default is not null
-                    ? Evaluate(p.Default, _globals)
+                    ? Evaluate(p.Default, enclosing)
                     : throw Error($"{def.Name}() is missing the argument '{p.Name}'", args.Call));
                 scope[p.Name] = Coerce(value, p, given?.Node ?? args.Call);
             }

@@ -15,7 +15,7 @@ public static class PxModule
             ["DataFrame"] = new BuiltinValue("DataFrame", a => DataFrame(it, a)),
             ["display"] = new BuiltinValue("display", a => Display(it, a, prefix: string.Empty)),
             ["debug"] = new BuiltinValue("debug", a => Display(it, a, prefix: "_")),
-            ["now"] = new BuiltinValue("now", a => new IntValue(it.NowNs)),
+            ["now"] = new BuiltinValue("now", a => new ColumnValue(new LiteralExpr(it.NowNs, TableStore.DataType.Time64NS, TableStore.SemanticType.TimeNs))),
             ["nanoseconds"] = Duration(it, "nanoseconds", 1),
             ["microseconds"] = Duration(it, "microseconds", 1_000),
             ["milliseconds"] = Duration(it, "milliseconds", 1_000_000),
@@ -29,7 +29,7 @@ public static class PxModule
         {
             if (f.Infix is null)
             {
-                attrs[f.Name] = new ScalarFunctionValue(f);
+                attrs.TryAdd(f.Name, new ScalarFunctionValue(f));
             }
         }
 
@@ -38,6 +38,8 @@ public static class PxModule
             attrs[f.Name] = new AggregateValue(f);
         }
 
+        UdtfCalls.AddTo(it, attrs);
+        PxBuiltins.AddTo(it, attrs);
         foreach (var t in new[] { "Service", "Pod", "Namespace", "Node", "Container", "UPID" })
         {
             attrs[t] = new TypeValue("px." + t);
@@ -61,8 +63,13 @@ public static class PxModule
     private static PxlObject ParseDuration(Interpreter it, CallArgs a)
     {
         var (v, node) = a.Require("parse_duration", "duration", 0);
-        return v is StringValue s && TimeArgs.TryParseDuration(s.Value.TrimStart('-'), out var ns)
-            ? new IntValue(s.Value.StartsWith('-') ? -ns : ns)
+        if (v is ColumnValue && it.Functions.TryGetScalar("parse_duration", out var column))
+        {
+            return it.CallScalar(column, a);
+        }
+
+        return v is StringValue s && Functions.DurationText.TryParse(s.Value, out var ns)
+            ? new IntValue(ns)
             : throw it.Error("px.parse_duration() takes a duration string such as '5m'", node);
     }
 
@@ -112,6 +119,7 @@ public static class PxModule
         {
             NoneValue => null,
             IntValue i => i.Value,
+            ColumnValue c when Rules.FoldConstantsRule.TryGetInt64(c.Expr, out var ns) => ns,
             StringValue s when TimeArgs.TryParseTime(s.Value, it.NowNs, out var ns) => ns,
             StringValue s => throw it.Error($"cannot parse time '{s.Value}'; use a relative time like '-5m' or an absolute time", node),
             _ => throw it.Error($"a time must be a string or an int (ns), got {v.TypeName}", node),

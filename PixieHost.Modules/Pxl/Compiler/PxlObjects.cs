@@ -56,6 +56,9 @@ public sealed record DictValue(IReadOnlyList<(PxlObject Key, PxlObject Value)> E
 /// <summary>A user <c>def</c>; calls are inlined by evaluating its body in a new scope.</summary>
 public sealed record FunctionValue(FunctionDef Definition) : PxlObject
 {
+    /// <summary>The enclosing function's scope for a nested <c>def</c> (null at module level: the globals).</summary>
+    public IReadOnlyDictionary<string, PxlObject>? Closure { get; init; }
+
     public override string TypeName => "function";
 }
 

@@ -17,6 +17,7 @@ public sealed class FunctionRegistry
 
     private readonly Dictionary<string, ScalarFunction> _scalars = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AggregateFunction> _aggregates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TableFunction> _tableFunctions = new(StringComparer.Ordinal);
 
     /// <summary>The built-in functions; immutable after construction, safe to share.</summary>
     public static FunctionRegistry Default { get; } = Create(Metadata.EmptyMetadataProvider.Instance);
@@ -25,7 +26,11 @@ public sealed class FunctionRegistry
 
     public IEnumerable<AggregateFunction> Aggregates => _aggregates.Values;
 
+    public IEnumerable<TableFunction> TableFunctions => _tableFunctions.Values;
+
     public void Register(ScalarFunction f) => _scalars[f.Name] = f;
+
+    public void Register(TableFunction f) => _tableFunctions[f.Name] = f;
 
     public void Register(AggregateFunction f) => _aggregates[f.Name] = f;
 
@@ -70,6 +75,7 @@ public sealed class FunctionRegistry
         r.Register(new MinMaxAggregate(max: true));
         r.Register(new QuantilesAggregate());
         r.Register(new AnyAggregate());
+        LibraryFunctions.Register(r);
         return r;
     }
 
@@ -159,8 +165,8 @@ public sealed class FunctionRegistry
         r.Register(new ScalarFunction("regex_match").Add([Str, Str], Bool, StringFunctions.RegexMatch));
         r.Register(new ScalarFunction("trim").Add([Str], Str, StringFunctions.Trim));
         RegisterMath(r);
-        r.Register(SemanticCast("DurationNanos", I64, SemanticType.DurationNs));
-        r.Register(SemanticCast("Bytes", I64, SemanticType.Bytes));
+        r.Register(SemanticCast("DurationNanos", I64, SemanticType.DurationNs).Add([F64], F64, Identity, SemanticRule.Fixed, SemanticType.DurationNs));
+        r.Register(SemanticCast("Bytes", I64, SemanticType.Bytes).Add([F64], F64, Identity, SemanticRule.Fixed, SemanticType.Bytes));
         r.Register(SemanticCast("Percent", F64, SemanticType.Percent));
         var select = new ScalarFunction("select");
         foreach (var t in new[] { I64, Time, F64, Bool, U128, Str })
@@ -186,6 +192,8 @@ public sealed class FunctionRegistry
         r.Register(new ScalarFunction("ceil").Add([F64], I64, (a, n) => Vector.Unary<double, long, CeilOp>(a[0], n, I64)));
         r.Register(new ScalarFunction("round").Add([F64, I64], F64, (a, n) => Vector.Binary<double, double, RoundOp>(a[0], a[1], n, F64)));
     }
+
+    private static Column Identity(ReadOnlySpan<Datum> a, int n) => a[0].ToColumn(n);
 
     /// <summary>px.DurationNanos and friends: the value unchanged, with a semantic type for display.</summary>
     private static ScalarFunction SemanticCast(string name, DataType type, SemanticType semantic) => new ScalarFunction(name)

@@ -46,6 +46,15 @@ public sealed class ScalarFunction(string name, string? infix = null)
 
     public List<ScalarOverload> Overloads { get; } = [];
 
+    /// <summary>
+    /// For functions with a variable argument list (script_reference): builds the overload for the given
+    /// argument types, or returns null when they are not accepted. Tried when no fixed overload matches.
+    /// </summary>
+    public Func<IReadOnlyList<DataType>, ScalarOverload?>? Dynamic { get; init; }
+
+    /// <summary>How px.GetUDFList() shows the arguments a <see cref="Dynamic"/> function takes.</summary>
+    public string DynamicArgs { get; init; } = string.Empty;
+
     public ScalarFunction Add(DataType[] args, DataType ret, ScalarKernel kernel, SemanticRule semantic = SemanticRule.None, SemanticType fixedSemantic = SemanticType.None)
     {
         Overloads.Add(new ScalarOverload(args, ret, kernel, semantic, fixedSemantic));
@@ -78,6 +87,11 @@ public sealed class ScalarFunction(string name, string? infix = null)
                 best = cost;
                 overload = o;
             }
+        }
+
+        if (overload is null && Dynamic?.Invoke(args) is { } built)
+        {
+            overload = built;
         }
 
         return overload is not null;

@@ -11,6 +11,7 @@ public static class PhysicalPlanner
     public static ExecNode Plan(LogicalPlan node) => node switch
     {
         LogicalSource s => new SourceExec(s.Table, s.Columns, s.StartNs, s.EndNs),
+        LogicalUdtfSource u => new UdtfExec(u.Function, u.Context),
         LogicalFilter f => new FilterExec(Plan(f.Input), f.Predicate),
         LogicalMap m => new MapExec(Plan(m.Input), m.Exprs),
         LogicalAggregate a => new AggregateExec(AggregateMode.Single, Plan(a.Input), a.GroupBy, a.Aggregates),
