@@ -161,4 +161,30 @@ public class DictionaryEncodingTests
         output.SelectMany(b => Enumerable.Range(0, b.RowCount).Select(r => $"{((StringColumn)b[0]).GetString(r)}{((StringColumn)b[1]).GetString(r)}{b[2].GetValue(r)}"))
             .Should().Equal(rows.Where(r => r.A == "m2").Select(r => $"{r.A}{r.B}{r.V}"));
     }
+
+    [Test]
+    public void Concat_PartsWithDifferentDictionaries_OneEncodedColumnEqualToPlain()
+    {
+        var parts = new Column[] { StringColumn.FromStrings(["a", "b", "a", "a"]), StringColumn.FromStrings(["c", "a", "c", "c"]) };
+
+        var joined = (StringColumn)ColumnOps.Concat(DataType.String, parts);
+
+        joined.IsEncoded.Should().BeTrue();
+        joined.Dictionary!.Count.Should().Be(3);
+        Enumerable.Range(0, 8).Select(joined.GetString).Should().Equal("a", "b", "a", "a", "c", "a", "c", "c");
+        var gathered = (StringColumn)ColumnOps.GatherOrDefault(DataType.String, joined, [7, -1, 1]);
+        Enumerable.Range(0, 3).Select(gathered.GetString).Should().Equal("c", string.Empty, "b");
+    }
+
+    [Test]
+    public void Concat_PartWithoutDictionary_PlainColumn()
+    {
+        var unique = StringColumn.FromStrings(Enumerable.Range(0, 40).Select(i => $"u{i}").ToList());
+
+        var joined = (StringColumn)ColumnOps.Concat(DataType.String, [StringColumn.FromStrings(["x", "x"]), unique]);
+
+        joined.IsEncoded.Should().BeFalse();
+        joined.GetString(0).Should().Be("x");
+        joined.GetString(41).Should().Be("u39");
+    }
 }

@@ -50,6 +50,32 @@ public sealed class QuantileSketch
     /// </summary>
     public void AddEncoded(ReadOnlySpan<int> encoded, int hintLo = int.MaxValue, int hintHi = int.MinValue)
     {
+        if (_positive.Counts is null && _negative.Counts is null)
+        {
+            ReserveFor(encoded, hintLo, hintHi);
+        }
+
+        Count += encoded.Length;
+        foreach (var e in encoded)
+        {
+            if (e > 0)
+            {
+                _positive.Add(e - 1, 1);
+            }
+            else if (e < 0)
+            {
+                _negative.Add(-e - 1, 1);
+            }
+            else
+            {
+                _zeros++;
+            }
+        }
+    }
+
+    /// <summary>Sizes the empty histograms once for a first span of values (later adds grow on demand).</summary>
+    private void ReserveFor(ReadOnlySpan<int> encoded, int hintLo, int hintHi)
+    {
         int posLo = int.MaxValue, posHi = int.MinValue, negLo = int.MaxValue, negHi = int.MinValue;
         foreach (var e in encoded)
         {
@@ -79,23 +105,6 @@ public sealed class QuantileSketch
         if (negHi >= negLo)
         {
             _negative.Reserve(negLo - 1, negHi - 1);
-        }
-
-        Count += encoded.Length;
-        foreach (var e in encoded)
-        {
-            if (e > 0)
-            {
-                _positive.Add(e - 1, 1);
-            }
-            else if (e < 0)
-            {
-                _negative.Add(-e - 1, 1);
-            }
-            else
-            {
-                _zeros++;
-            }
         }
     }
 

@@ -24,6 +24,11 @@ public static class ColumnOps
             case DataType.UInt128:
                 return new UInt128Column(ConcatValues(parts, total, static c => ((UInt128Column)c).Values), total);
             default:
+                if (ConcatEncoded(parts, total) is { } encoded)
+                {
+                    return encoded;
+                }
+
                 long bytes = 0;
                 foreach (var p in parts)
                 {
@@ -74,6 +79,48 @@ public static class ColumnOps
 
                 return b.Build();
         }
+    }
+
+    /// <summary>
+    /// Low-cardinality strings stay encoded: each part's dictionary is mapped onto one shared dictionary, so a join's
+    /// build side gathers 4-byte codes and a group-by above it reads codes. Null when a part has no dictionary.
+    /// </summary>
+    private static StringColumn? ConcatEncoded(IReadOnlyList<Column> parts, int total)
+    {
+        var global = new GlobalStrings();
+        var codes = new int[total];
+        var at = 0;
+        var map = Array.Empty<int>();
+        foreach (var p in parts)
+        {
+            if (((StringColumn)p).Dictionary is not { } dict || global.Count + dict.Count > StringDictionary.MaxValues)
+            {
+                return null;
+            }
+
+            if (map.Length < dict.Count)
+            {
+                map = new int[dict.Count];
+            }
+
+            for (var c = 0; c < dict.Count; c++)
+            {
+                map[c] = global.GetOrAdd(dict.Values.GetSpan(c));
+            }
+
+            for (var i = 0; i < p.Length; i++)
+            {
+                codes[at++] = map[dict.Codes[i]];
+            }
+        }
+
+        var values = new StringColumnBuilder(Math.Max(global.Count, 1));
+        for (var c = 0; c < global.Count; c++)
+        {
+            values.Append(global.Get(c));
+        }
+
+        return new StringColumn(codes, values.Build(), total);
     }
 
     private static T[] ConcatValues<T>(IReadOnlyList<Column> parts, int total, Func<Column, T[]> values)
