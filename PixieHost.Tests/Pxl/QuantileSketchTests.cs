@@ -75,6 +75,7 @@ public class QuantileSketchTests
         foreach (var chunk in values.Chunk(128))
         {
             staged.AddEncoded(chunk.Select(QuantileSketch.Encode).ToArray(), hintLo: 100, hintHi: 200_000);
+            staged.Observe(chunk.Min(), chunk.Max());
         }
 
         staged.Serialize().Should().Equal(direct.Serialize());
@@ -116,5 +117,35 @@ public class QuantileSketchTests
     public void Quantile_Empty_IsZero()
     {
         new QuantileSketch().Quantile(0.5).Should().Be(0);
+    }
+
+    [Test]
+    public void Quantile_ValuesInOneBucket_StaysWithinMinAndMax()
+    {
+        // 49.92 ms and its neighbours share a bucket whose midpoint is above them: p99 once came out over max.
+        var sketch = new QuantileSketch();
+        foreach (var v in new[] { 49_800_000.0, 49_850_000.0, 49_920_000.0 })
+        {
+            sketch.Add(v);
+        }
+
+        sketch.Quantile(0.99).Should().BeLessOrEqualTo(49_920_000.0);
+        sketch.Quantile(0.01).Should().BeGreaterOrEqualTo(49_800_000.0);
+    }
+
+    [Test]
+    public void QuantilesAggregate_StateRoundTrip_KeepsMax()
+    {
+        var f = new QuantilesAggregate();
+        var partial = f.Create(Modules.TableStore.DataType.Int64);
+        partial.EnsureGroups(1);
+        partial.Update([0, 0, 0], new Modules.TableStore.Int64Column([49_800_000, 49_850_000, 49_920_000], 3));
+        var final = f.Create(Modules.TableStore.DataType.Int64);
+        final.EnsureGroups(1);
+        final.Merge([0], partial.State(1));
+
+        var json = ((Modules.TableStore.StringColumn)final.Finish(1)).GetString(0);
+        var p99 = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("p99").GetDouble();
+        p99.Should().BeLessOrEqualTo(49_920_000.0);
     }
 }

@@ -18,13 +18,36 @@ public sealed class QuantileSketch
     private DenseBuckets _positive;
     private DenseBuckets _negative;
     private long _zeros;
+    private double _min = double.PositiveInfinity;
+    private double _max = double.NegativeInfinity;
 
     public long Count { get; private set; }
+
+    /// <summary>
+    /// Widens the exact range seen (<see cref="Quantile"/> never answers outside it: a bucket's midpoint can lie
+    /// above the largest value, which made p99 exceed max). <see cref="Add"/> does this itself; callers of
+    /// <see cref="AddEncoded"/> pass the raw extremes of what they staged.
+    /// </summary>
+    public void Observe(double min, double max)
+    {
+        _min = Math.Min(_min, min);
+        _max = Math.Max(_max, max);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(double v)
     {
         Count++;
+        if (v < _min)
+        {
+            _min = v;
+        }
+
+        if (v > _max)
+        {
+            _max = v;
+        }
+
         if (v > 0)
         {
             _positive.Add(Key(v), 1);
@@ -138,23 +161,39 @@ public sealed class QuantileSketch
 
             Count += count;
         }
+
+        if (at + 16 <= state.Length)
+        {
+            Observe(BinaryPrimitives.ReadDoubleLittleEndian(state[at..]), BinaryPrimitives.ReadDoubleLittleEndian(state[(at + 8)..]));
+        }
     }
 
-    /// <summary>The state as bytes: zeros (8), bucket count (4), then per non-empty bucket side (1), key (4), count (8).</summary>
+    /// <summary>
+    /// The state as bytes: zeros (8), bucket count (4), then per non-empty bucket side (1), key (4), count (8), then
+    /// the exact min and max seen (8 + 8).
+    /// </summary>
     public byte[] Serialize()
     {
         var buckets = _positive.NonZero() + _negative.NonZero();
-        var bytes = new byte[12 + (13 * buckets)];
+        var bytes = new byte[12 + (13 * buckets) + 16];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, _zeros);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), buckets);
         var at = 12;
         at = _positive.Write(bytes, at, 0);
-        _negative.Write(bytes, at, 1);
+        at = _negative.Write(bytes, at, 1);
+        BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(at), _min);
+        BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(at + 8), _max);
         return bytes;
     }
 
-    /// <summary>The value at quantile <paramref name="q"/> (0..1); 0 for an empty sketch.</summary>
+    /// <summary>The value at quantile <paramref name="q"/> (0..1), within the exact range seen; 0 for an empty sketch.</summary>
     public double Quantile(double q)
+    {
+        var v = BucketQuantile(q);
+        return _min <= _max ? Math.Clamp(v, _min, _max) : v;
+    }
+
+    private double BucketQuantile(double q)
     {
         if (Count == 0)
         {

@@ -38,6 +38,8 @@ internal sealed class QuantilesAccumulator : Accumulator
     private QuantileSketch[] _sketches = [];
     private int[] _staged = [];
     private int[] _stagedCount = [];
+    private double[] _min = [];
+    private double[] _max = [];
     private int _hintLo = int.MaxValue;
     private int _hintHi = int.MinValue;
 
@@ -52,9 +54,13 @@ internal sealed class QuantilesAccumulator : Accumulator
             Array.Resize(ref _sketches, n);
             Array.Resize(ref _staged, n * Stage);
             Array.Resize(ref _stagedCount, n);
+            Array.Resize(ref _min, n);
+            Array.Resize(ref _max, n);
             for (var g = old; g < n; g++)
             {
                 _sketches[g] = new QuantileSketch();
+                _min[g] = double.PositiveInfinity;
+                _max[g] = double.NegativeInfinity;
             }
         }
     }
@@ -104,6 +110,17 @@ internal sealed class QuantilesAccumulator : Accumulator
     {
         var n = _stagedCount[group];
         _staged[(group * Stage) + n] = QuantileSketch.Encode(value);
+        // The exact extremes, so a quantile never lies outside them (a bucket midpoint can).
+        if (value < _min[group])
+        {
+            _min[group] = value;
+        }
+
+        if (value > _max[group])
+        {
+            _max[group] = value;
+        }
+
         if (++n == Stage)
         {
             Flush(group, Stage);
@@ -117,6 +134,7 @@ internal sealed class QuantilesAccumulator : Accumulator
     {
         var sketch = _sketches[group];
         sketch.AddEncoded(_staged.AsSpan(group * Stage, count), _hintLo, _hintHi);
+        sketch.Observe(_min[group], _max[group]);
         // The key range groups have needed so far; trimmed of slack so the hint does not ratchet up.
         var (lo, hi) = sketch.PositiveRange;
         if (hi >= lo && sketch.Count >= Stage)
