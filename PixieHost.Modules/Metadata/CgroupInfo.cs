@@ -22,5 +22,5 @@ public readonly record struct CgroupInfo(string Path, string ContainerId, Contai
 {
     public bool InContainer => ContainerId.Length > 0;
 
-    public bool InKubernetesPod => PodUid.Length > 0 || Path.Contains("kubepods", StringComparison.Ordinal);
+    public bool InKubernetesPod => PodUid.Length > 0 || (InContainer && Path.Contains("kubepods", StringComparison.Ordinal));
 }

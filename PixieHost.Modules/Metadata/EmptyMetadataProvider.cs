@@ -31,5 +31,5 @@ public sealed class EmptyMetadataProvider : IMetadataProvider
 
     public ServiceMetadata? FindServiceByName(string serviceName) => null;
 
-    public string ReverseLookup(string ip) => ip;
+    public IReadOnlyList<string> ReverseLookup(IReadOnlyList<string> ips) => ips;
 }

@@ -44,8 +44,11 @@ public interface IMetadataProvider
     /// <summary>A service by its "&lt;namespace&gt;/&lt;name&gt;" name.</summary>
     ServiceMetadata? FindServiceByName(string serviceName);
 
-    /// <summary>The host name for <paramref name="ip"/> by reverse DNS, or <paramref name="ip"/> itself while unknown.</summary>
-    string ReverseLookup(string ip);
+    /// <summary>
+    /// The host name of each of <paramref name="ips"/> by reverse DNS, or the IP itself while unknown. One call per
+    /// batch: a provider waits for all lookups together, for a bounded time.
+    /// </summary>
+    IReadOnlyList<string> ReverseLookup(IReadOnlyList<string> ips);
 
     /// <summary>The address ranges of pods and services on this cluster, as CIDR strings.</summary>
     IReadOnlyList<string> Cidrs { get; }

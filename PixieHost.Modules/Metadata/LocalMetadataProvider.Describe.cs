@@ -19,6 +19,8 @@ public sealed partial class LocalMetadataProvider
         {
             { InKubernetesPod: true } => KubernetesPod(pid, cgroup, startNs),
             { InContainer: true } => Register(MetadataIds.FromContainerId(cgroup.ContainerId), _options.ContainerNamespace, containerName, startNs, containerName, OwnAddress(pid)),
+            // Kernel threads have no cmdline; like processes outside pods in Pixie they get no pod.
+            _ when cmdline.Length == 0 && cgroup.SystemdUnit.Length == 0 => null,
             _ => HostPod(pid, cgroup, startNs),
         };
         if (cgroup.InContainer && pod is not null)

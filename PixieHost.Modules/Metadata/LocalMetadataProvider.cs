@@ -92,8 +92,8 @@ public sealed partial class LocalMetadataProvider : IMetadataProvider
 
     public ServiceMetadata? FindServiceByName(string serviceName) => _servicesByName.GetValueOrDefault(serviceName);
 
-    public string ReverseLookup(string ip) =>
-        _dns.Lookup(ip, _time.GetUtcNow() + TimeSpan.FromMilliseconds(_options.NslookupWaitMs));
+    public IReadOnlyList<string> ReverseLookup(IReadOnlyList<string> ips) =>
+        _dns.Lookup(ips, _time.GetUtcNow() + TimeSpan.FromMilliseconds(_options.NslookupWaitMs));
 
     /// <summary>
     /// Reads every process of /proc not yet known, marks vanished ones exited and drops those past retention.

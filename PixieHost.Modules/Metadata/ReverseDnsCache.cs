@@ -17,11 +17,52 @@ public sealed class ReverseDnsCache(TimeSpan cacheFor, TimeProvider time, Func<I
     private readonly Func<IPAddress, Task<string>> _resolve = resolve ?? (async ip => (await Dns.GetHostEntryAsync(ip).ConfigureAwait(false)).HostName);
 
     /// <summary>The name of <paramref name="ip"/>, waiting for a lookup in flight until <paramref name="deadline"/> at most.</summary>
-    public string Lookup(string ip, DateTimeOffset deadline)
+    public string Lookup(string ip, DateTimeOffset deadline) => Lookup([ip], deadline)[0];
+
+    /// <summary>
+    /// The names of <paramref name="ips"/>: every miss starts its lookup, then all are awaited together until
+    /// <paramref name="deadline"/> at most, so a batch of many unknown IPs waits once, not once per IP.
+    /// </summary>
+    public IReadOnlyList<string> Lookup(IReadOnlyList<string> ips, DateTimeOffset deadline)
+    {
+        var tasks = new Task<string>[ips.Count];
+        var pending = new List<Task>();
+        for (var i = 0; i < ips.Count; i++)
+        {
+            tasks[i] = EntryFor(ips[i]);
+            if (!tasks[i].IsCompleted)
+            {
+                pending.Add(tasks[i]);
+            }
+        }
+
+        var wait = deadline - time.GetUtcNow();
+        if (pending.Count > 0 && wait > TimeSpan.Zero)
+        {
+            try
+            {
+                Task.WaitAll([.. pending], wait);
+            }
+            catch (AggregateException)
+            {
+                // A resolver that failed in an unexpected way: those IPs answer themselves below.
+            }
+        }
+
+        var names = new string[ips.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = tasks[i].IsCompletedSuccessfully ? tasks[i].Result : ips[i];
+        }
+
+        return names;
+    }
+
+    private Task<string> EntryFor(string ip)
     {
         if (!IPAddress.TryParse(ip, out var address))
         {
-            return ip;
+            return Task.FromResult(ip);
         }
 
         var now = time.GetUtcNow();
@@ -36,24 +77,7 @@ public sealed class ReverseDnsCache(TimeSpan cacheFor, TimeProvider time, Func<I
             _entries[ip] = entry;
         }
 
-        var task = entry.Name;
-        if (!task.IsCompleted)
-        {
-            var wait = deadline - time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
-            {
-                try
-                {
-                    task.Wait(wait);
-                }
-                catch (AggregateException)
-                {
-                    // Start never faults; a cancelled wait just means "not yet".
-                }
-            }
-        }
-
-        return task.IsCompletedSuccessfully ? task.Result : ip;
+        return entry.Name;
     }
 
     private async Task<string> Start(IPAddress address, string ip)

@@ -65,6 +65,7 @@ public class CgroupParserTests
         info.InContainer.Should().BeFalse();
     }
 
+    [TestCase("0::/kubepods.slice/kubepods-besteffort.slice")]
     [TestCase("0::/user.slice/user-1000.slice/session-3.scope")]
     [TestCase("0::/")]
     [TestCase("")]
@@ -74,6 +75,7 @@ public class CgroupParserTests
 
         info.SystemdUnit.Should().BeEmpty();
         info.ContainerId.Should().BeEmpty();
+        info.InKubernetesPod.Should().BeFalse();
     }
 
     [Test]

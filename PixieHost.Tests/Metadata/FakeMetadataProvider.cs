@@ -53,7 +53,7 @@ public sealed class FakeMetadataProvider : IMetadataProvider
 
     public ServiceMetadata? FindServiceByName(string serviceName) => Services.FirstOrDefault(s => s.Name == serviceName);
 
-    public string ReverseLookup(string ip) => ip == "10.0.0.9" ? "db.internal" : ip;
+    public IReadOnlyList<string> ReverseLookup(IReadOnlyList<string> ips) => ips.Select(ip => ip == "10.0.0.9" ? "db.internal" : ip).ToArray();
 
     /// <summary>A pod "ns/name" with the given services, registered by name.</summary>
     public PodMetadata AddPod(string id, string ns, string name, long startNs, params string[] services)

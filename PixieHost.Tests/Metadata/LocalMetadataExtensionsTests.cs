@@ -41,6 +41,27 @@ public class LocalMetadataExtensionsTests
     }
 
     [Test]
+    public async Task RefreshService_Running_RecordsProcessesOfThisHost()
+    {
+        var options = new LocalMetadataOptions { RefreshIntervalMs = 100 };
+        var provider = MetadataTestData.Provider(options);
+        using var service = new LocalMetadataRefreshService(provider, Options.Create(options),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<LocalMetadataRefreshService>.Instance);
+
+        await service.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 100 && provider.ProcessCount < 2; i++)
+        {
+            await Task.Delay(20);
+        }
+
+        await service.StopAsync(CancellationToken.None);
+        // Processes come and go meanwhile (other builds on this machine), so not an exact count.
+        var pids = Directory.EnumerateDirectories("/proc").Count(d => int.TryParse(Path.GetFileName(d), out _));
+        provider.ProcessCount.Should().BeGreaterThan(pids / 2, "the scan records the processes of /proc");
+        provider.FindProcess(MetadataTestData.Self).Should().NotBeNull();
+    }
+
+    [Test]
     public void AddLocalMetadata_EmptyNamespace_FailsValidationNamingTheSetting()
     {
         using var services = Build(new() { ["Metadata:ContainerNamespace"] = string.Empty });

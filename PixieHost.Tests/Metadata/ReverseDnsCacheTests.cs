@@ -30,6 +30,20 @@ public class ReverseDnsCacheTests
     }
 
     [Test]
+    public void Lookup_ManyUnresolvedIps_WaitsOnceForTheBatch()
+    {
+        var never = new TaskCompletionSource<string>();
+        var cache = new ReverseDnsCache(TimeSpan.FromMinutes(5), TimeProvider.System, _ => never.Task);
+        var ips = Enumerable.Range(1, 40).Select(i => $"10.9.0.{i}").ToArray();
+
+        var watch = Stopwatch.StartNew();
+        var names = cache.Lookup(ips, DateTimeOffset.UtcNow.AddMilliseconds(50));
+
+        watch.ElapsedMilliseconds.Should().BeLessThan(40 * 50 / 4, "one bounded wait for all, not one per IP");
+        names.Should().Equal(ips);
+    }
+
+    [Test]
     public void Lookup_FailureOrNotAnIp_AnswersTheInput()
     {
         var cache = new ReverseDnsCache(TimeSpan.FromMinutes(5), TimeProvider.System,

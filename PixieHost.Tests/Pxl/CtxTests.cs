@@ -101,6 +101,29 @@ public class CtxTests
     }
 
     [Test]
+    public void Ctx_FrameWithPodIdButNoUpid_DerivesFromThePodId()
+    {
+        var md = new FakeMetadataProvider();
+        md.AddPod("pod-a", "shop", "web-1", 1, "web");
+        var store = new Modules.TableStore.TableStore();
+        var table = store.GetOrAdd(Modules.Pem.PemSchemas.NetworkStats);
+        var b = new Modules.TableStore.RowBatchBuilder(Modules.Pem.PemSchemas.NetworkStats);
+        foreach (var pod in new[] { "pod-a", "pod-b", "pod-a" })
+        {
+            var row = Modules.Pem.PemSchemas.NetworkStats.Columns.Select(c => c.Type == Modules.TableStore.DataType.String ? (object)pod : 0L).ToArray();
+            b.AppendRow(row);
+        }
+
+        table.Append(b.Build());
+        var executor = new QueryExecutor(store, () => Now, functions: FunctionRegistry.Create(md));
+
+        var rows = ResultRows.Of(executor.Execute(new QueryRequest(
+            "import px\ndf = px.DataFrame('network_stats')\ndf.pod = df.ctx['pod']\ndf.ns = df.ctx['namespace']\ndf.svc = df.ctx['service']\npx.display(df)")).Tables.Single());
+
+        rows.Select(r => (r["pod"], r["ns"], r["svc"])).Should().Equal(("shop/web-1", "shop", "shop/web"), ("", "", ""), ("shop/web-1", "shop", "shop/web"));
+    }
+
+    [Test]
     public void Ctx_WithoutProvider_AnswersEmptyStrings()
     {
         var executor = new QueryExecutor(MetadataTestData.Store(Now, [MetadataTestData.Self]), () => Now);

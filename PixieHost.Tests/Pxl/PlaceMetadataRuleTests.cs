@@ -93,6 +93,23 @@ public class PlaceMetadataRuleTests
     }
 
     [Test]
+    public void Explain_SameCallTwiceAfterAggregate_ComputedOnce()
+    {
+        const string Script = """
+            import px
+            df = px.DataFrame('process_stats')
+            df = df.groupby('upid').agg(n=('rss_bytes', px.count))
+            df.both = px.contains(df.ctx['cmdline'], 'sleep') | px.contains(df.ctx['cmdline'], 'dotnet')
+            px.display(df)
+            """;
+
+        var plan = _executor.Explain(new QueryRequest(Script));
+
+        plan.Split("== Physical")[0].Split("upid_to_cmdline(upid)@node").Should().HaveCount(2, "one computed column serves both uses");
+        Run(Script).Should().Contain(r => (bool)r["both"]!);
+    }
+
+    [Test]
     public void Compile_NonMetadataFunctionAfterAggregate_NotMarked()
     {
         var plan = _executor.Explain(new QueryRequest("""

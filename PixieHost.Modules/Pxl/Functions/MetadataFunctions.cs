@@ -115,7 +115,7 @@ public static class MetadataFunctions
         // The (ip, time) forms are Pixie's ip_to_pod_id at a point in time; a host has no history, so time is ignored.
         Add(r, new ScalarFunction("ip_to_pod_id").Add([Str], Str, podId).Add([Str, DataType.Time64NS], Str, podId));
         Add(r, new ScalarFunction("ip_to_service_id").Add([Str], Str, serviceId).Add([Str, DataType.Time64NS], Str, serviceId));
-        Add(r, new ScalarFunction("nslookup").Add([Str], Str, MetadataKernels.StringToString(md.ReverseLookup)));
+        Add(r, new ScalarFunction("nslookup").Add([Str], Str, MetadataKernels.StringsToStrings(md.ReverseLookup)));
         Add(r, new ScalarFunction("vizier_name").Add([], Str, MetadataKernels.Constant(() => md.VizierName)));
         Add(r, new ScalarFunction("vizier_id").Add([], Str, MetadataKernels.Constant(() => md.VizierId)));
         Add(r, new ScalarFunction("get_cidrs").Add([], Str, MetadataKernels.Constant(() => JsonSerializer.Serialize(md.Cidrs))));

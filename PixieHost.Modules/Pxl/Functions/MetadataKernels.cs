@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using PixieHost.Modules.TableStore;
 
@@ -25,6 +26,20 @@ public static class MetadataKernels
     {
         var codes = StringCodes(args[0], rows, s => Encoding.UTF8.GetBytes(lookup(s)), out var distinct);
         return Strings(codes, distinct, rows);
+    };
+
+    /// <summary>A kernel STRING → STRING that answers all distinct values of a batch in one call (nslookup).</summary>
+    public static ScalarKernel StringsToStrings(Func<IReadOnlyList<string>, IReadOnlyList<string>> lookupAll) => (args, rows) =>
+    {
+        var codes = StringCodes(args[0], rows, s => s, out var distinct);
+        var answers = lookupAll(distinct);
+        var bytes = new List<byte[]>(answers.Count);
+        foreach (var a in answers)
+        {
+            bytes.Add(Encoding.UTF8.GetBytes(a));
+        }
+
+        return Strings(codes, bytes, rows);
     };
 
     /// <summary>A kernel STRING → INT64 or TIME64NS.</summary>
@@ -156,21 +171,27 @@ public static class MetadataKernels
         return result;
     }
 
-    /// <summary>One string column: row i is the UTF-8 value <paramref name="distinct"/>[codes[i]].</summary>
+    /// <summary>One string column: row i is the UTF-8 value <paramref name="distinct"/>[codes[i]], sized exactly up front.</summary>
     public static StringColumn Strings(int[] codes, List<byte[]> distinct, int rows)
     {
-        var bytes = 0L;
+        var values = CollectionsMarshal.AsSpan(distinct);
+        var total = 0L;
         for (var i = 0; i < rows; i++)
         {
-            bytes += distinct[codes[i]].Length;
+            total += values[codes[i]].Length;
         }
 
-        var b = new StringColumnBuilder(rows, (int)Math.Min(bytes, int.MaxValue));
+        var data = new byte[total];
+        var offsets = new int[rows + 1];
+        var at = 0;
         for (var i = 0; i < rows; i++)
         {
-            b.Append(distinct[codes[i]]);
+            var v = values[codes[i]];
+            v.CopyTo(data.AsSpan(at));
+            at += v.Length;
+            offsets[i + 1] = at;
         }
 
-        return b.Build();
+        return new StringColumn(data, offsets, rows);
     }
 }

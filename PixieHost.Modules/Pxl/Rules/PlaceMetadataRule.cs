@@ -39,17 +39,21 @@ public sealed class PlaceMetadataRule : IRule
         }
 
         // Compute each call below the blocking operators as a new column, then read that column here.
+        // Calls are keyed by their text, so the same call written twice is computed once.
         var input = node.Input;
-        var columns = new Dictionary<FunctionExpr, ColumnExpr>();
+        var columns = new Dictionary<string, ColumnExpr>(StringComparer.Ordinal);
         var taken = Names(node);
         foreach (var call in calls)
         {
-            var name = Unique(PreferredName(node, call), taken);
-            input = AddColumn(input, call, name);
-            columns[call] = new ColumnExpr(name, call.Type, call.Semantic);
+            if (!columns.ContainsKey(call.ToString()))
+            {
+                var name = Unique(PreferredName(node, call), taken);
+                input = AddColumn(input, call, name);
+                columns[call.ToString()] = new ColumnExpr(name, call.Type, call.Semantic);
+            }
         }
 
-        return WithExprs(node, input, e => MetadataPlacement.Replace(e, f => columns.GetValueOrDefault(f)));
+        return WithExprs(node, input, e => MetadataPlacement.Replace(e, f => MetadataPlacement.IsNodeOnly(f) ? columns.GetValueOrDefault(f.ToString()) : null));
     }
 
     private static FunctionExpr Mark(FunctionExpr f) => f with { Placement = MetadataPlacement.Node };
