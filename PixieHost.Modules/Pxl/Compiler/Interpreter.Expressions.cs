@@ -101,6 +101,12 @@ public sealed partial class Interpreter
     private PxlObject Convert(TypeValue type, CallArgs args)
     {
         var (v, node) = args.Require(type.Name, "x", 0);
+        if (v is ColumnValue c && Rules.FoldConstantsRule.Fold(c.Expr) is LiteralExpr { Value: long or double or bool or string } folded)
+        {
+            // int(px.now()) and friends: a constant expression converts like the constant it folds to.
+            v = folded.Value switch { long i => new IntValue(i), double d => new FloatValue(d), bool b => new BoolValue(b), _ => new StringValue((string)folded.Value) };
+        }
+
         return (type.Name, v) switch
         {
             ("str", StringValue s) => s,

@@ -57,7 +57,12 @@ public static class DurationText
             var digits = 0;
             for (; i < text.Length && IsDigit(text[i]); i++, digits++)
             {
-                whole = checked((whole * 10) + (text[i] - '0'));
+                if (whole > (long.MaxValue - 9) / 10)
+                {
+                    return false;
+                }
+
+                whole = (whole * 10) + (text[i] - '0');
             }
 
             if (i < text.Length && text[i] == '.')

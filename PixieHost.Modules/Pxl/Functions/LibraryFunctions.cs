@@ -13,5 +13,6 @@ public static class LibraryFunctions
         PiiRedactor.Register(r);
         PluckArray.Register(r);
         StringExtras.Register(r);
+        UriFunctions.Register(r);
     }
 }

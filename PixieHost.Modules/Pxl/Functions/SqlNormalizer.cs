@@ -11,7 +11,7 @@ namespace PixieHost.Modules.Pxl.Functions;
 /// sql_ops return it: <c>{"query": …, "params": [literal, …], "error": ""}</c>. Commands other than a query or
 /// prepare give an empty query and an error. Identifiers, keywords, comments and existing placeholders are kept.
 /// </summary>
-public static class SqlNormalizer
+public static partial class SqlNormalizer
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -78,6 +78,7 @@ public static class SqlNormalizer
     public static void Rewrite(ReadOnlySpan<byte> q, bool postgres, Scratch s)
     {
         s.Reset();
+        s.FirstNumber = postgres ? HighestPlaceholder(q) + 1 : 1;
         var i = 0;
         while (i < q.Length)
         {
@@ -227,8 +228,30 @@ public static class SqlNormalizer
 
         Span<byte> text = stackalloc byte[12];
         text[0] = (byte)'$';
-        s.ParamCount.TryFormat(text[1..], out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        (s.FirstNumber + s.ParamCount - 1).TryFormat(text[1..], out var written, default, System.Globalization.CultureInfo.InvariantCulture);
         s.Write(text[..(written + 1)]);
+    }
+
+    /// <summary>The largest $n already in the query (Parse messages carry them), so new placeholders do not collide.</summary>
+    private static int HighestPlaceholder(ReadOnlySpan<byte> q)
+    {
+        var max = 0;
+        for (var i = q.IndexOf((byte)'$'); i >= 0 && i < q.Length; i = q[(i + 1)..].IndexOf((byte)'$') is var k and >= 0 ? i + 1 + k : -1)
+        {
+            var n = 0;
+            var j = i + 1;
+            for (; j < q.Length && IsDigit(q[j]) && n < 100_000; j++)
+            {
+                n = (n * 10) + (q[j] - '0');
+            }
+
+            if (j > i + 1 && (i == 0 || !IsIdent(q[i - 1])))
+            {
+                max = Math.Max(max, n);
+            }
+        }
+
+        return max;
     }
 
     private static int Copy(ReadOnlySpan<byte> q, int from, int to, Scratch s)
@@ -259,67 +282,5 @@ public static class SqlNormalizer
         }
 
         return true;
-    }
-
-    /// <summary>Reused buffers for one batch: the normalized query and the unescaped literals.</summary>
-    public sealed class Scratch
-    {
-        private readonly ArrayBufferWriter<byte> _params = new(256);
-        private (int Start, int Length)[] _ranges = new (int, int)[16];
-
-        public ArrayBufferWriter<byte> Query { get; } = new(256);
-
-        public int ParamCount { get; private set; }
-
-        public ReadOnlySpan<byte> Param(int i) => _params.WrittenSpan.Slice(_ranges[i].Start, _ranges[i].Length);
-
-        public void Reset()
-        {
-            Query.ResetWrittenCount();
-            _params.ResetWrittenCount();
-            ParamCount = 0;
-        }
-
-        public void Write(ReadOnlySpan<byte> bytes) => Query.Write(bytes);
-
-        /// <summary>Drops the last <paramref name="count"/> bytes of the query (ArrayBufferWriter cannot, so rewrite).</summary>
-        public void Unwrite(int count)
-        {
-            var keep = Query.WrittenCount - count;
-            Span<byte> tmp = keep <= 1024 ? stackalloc byte[keep] : new byte[keep];
-            Query.WrittenSpan[..keep].CopyTo(tmp);
-            Query.ResetWrittenCount();
-            Query.Write(tmp);
-        }
-
-        /// <summary>Adds a literal; <paramref name="unescape"/> is the quote whose doubling to undo, 2 for backslash escapes too, 0 for none.</summary>
-        public void AddParam(ReadOnlySpan<byte> literal, byte unescape)
-        {
-            if (ParamCount == _ranges.Length)
-            {
-                Array.Resize(ref _ranges, _ranges.Length * 2);
-            }
-
-            var start = _params.WrittenCount;
-            var dst = _params.GetSpan(literal.Length);
-            var n = 0;
-            for (var i = 0; i < literal.Length; i++)
-            {
-                var b = literal[i];
-                if (unescape == 2 && b == '\\' && i + 1 < literal.Length)
-                {
-                    b = literal[++i] switch { (byte)'n' => (byte)'\n', (byte)'t' => (byte)'\t', (byte)'r' => (byte)'\r', (byte)'0' => 0, var x => x };
-                }
-                else if (unescape != 0 && (b == '\'' || b == '"') && i + 1 < literal.Length && literal[i + 1] == b)
-                {
-                    i++;
-                }
-
-                dst[n++] = b;
-            }
-
-            _params.Advance(n);
-            _ranges[ParamCount++] = (start, n);
-        }
     }
 }

@@ -5,7 +5,7 @@ namespace PixieHost.Modules.Pxl.Functions;
 /// bytes without allocating: %Y %m %d %e %H %M %S %E*S %f %z %Ez %Z %y %b %B %h %a %A %p %I %j %s %T %D %F %R %%;
 /// whitespace in the format matches any run of whitespace. Times without a zone are UTC.
 /// </summary>
-public static class Strptime
+public static partial class Strptime
 {
     private static readonly string[] Months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     private static readonly string[] MonthNames = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
@@ -67,7 +67,7 @@ public static class Strptime
         }
 
         if (f.Month is < 1 or > 12 || f.Day < 1 || f.Day > DateTime.DaysInMonth((int)Math.Clamp(f.Year, 1, 9999), f.Month) ||
-            hour > 23 || f.Minute > 59 || f.Second > 60 || f.Year is < 1 or > 9999)
+            hour > 23 || f.Minute > 59 || f.Second > 60 || f.Year is < 1 or > 9999 || f.YearDay > (DateTime.IsLeapYear((int)f.Year) ? 366 : 365))
         {
             return false;
         }
@@ -246,124 +246,4 @@ public static class Strptime
                 return false;
         }
     }
-
-    private static bool Set(ref ReadOnlySpan<byte> s, int maxDigits, out int value)
-    {
-        var ok = Number(ref s, maxDigits, out var v);
-        value = (int)v;
-        return ok;
-    }
-
-    private static bool Number(ref ReadOnlySpan<byte> s, int maxDigits, out long value)
-    {
-        value = 0;
-        var i = 0;
-        for (; i < s.Length && i < maxDigits && IsDigit(s[i]); i++)
-        {
-            value = (value * 10) + (s[i] - '0');
-        }
-
-        s = s[i..];
-        return i > 0;
-    }
-
-    private static bool Fraction(ref ReadOnlySpan<byte> s, out long ns)
-    {
-        ns = 0;
-        var i = 0;
-        long scale = 100_000_000;
-        for (; i < s.Length && IsDigit(s[i]); i++, scale /= 10)
-        {
-            ns += (s[i] - '0') * scale;
-        }
-
-        s = s[i..];
-        return i > 0;
-    }
-
-    private static bool Offset(ref ReadOnlySpan<byte> s, ref Fields f)
-    {
-        if (!s.IsEmpty && (s[0] == 'Z' || s[0] == 'z'))
-        {
-            s = s[1..];
-            return true;
-        }
-
-        if (s.IsEmpty || (s[0] != '+' && s[0] != '-'))
-        {
-            return false;
-        }
-
-        var sign = s[0] == '-' ? -1 : 1;
-        s = s[1..];
-        if (!Number(ref s, 2, out var hh))
-        {
-            return false;
-        }
-
-        long mm = 0;
-        if (!s.IsEmpty && s[0] == ':')
-        {
-            s = s[1..];
-        }
-
-        if (!s.IsEmpty && IsDigit(s[0]) && !Number(ref s, 2, out mm))
-        {
-            return false;
-        }
-
-        f.OffsetSeconds = sign * ((hh * 3600) + (mm * 60));
-        return true;
-    }
-
-    private static bool Zone(ref ReadOnlySpan<byte> s, ref Fields f)
-    {
-        foreach (var z in Zones)
-        {
-            if (StartsWithIgnoreCase(s, z))
-            {
-                s = s[z.Length..];
-                f.OffsetSeconds = 0;
-                return true;
-            }
-        }
-
-        return Offset(ref s, ref f);
-    }
-
-    private static int Name(ref ReadOnlySpan<byte> s, string[] names)
-    {
-        for (var i = 0; i < names.Length; i++)
-        {
-            if (StartsWithIgnoreCase(s, names[i]))
-            {
-                s = s[names[i].Length..];
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> s, string ascii)
-    {
-        if (s.Length < ascii.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < ascii.Length; i++)
-        {
-            if ((s[i] | 0x20) != (ascii[i] | 0x20))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
-
-    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
 }

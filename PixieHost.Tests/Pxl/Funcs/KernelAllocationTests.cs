@@ -31,6 +31,7 @@ public class KernelAllocationTests
         yield return new TestCaseData("redact_pii_best_effort", new[] { Strings(i => "A") });
         yield return new TestCaseData("pluck_array", new[] { Strings(i => "[1, \"\\u0041\"]"), Ints(i => i % 2) });
         yield return new TestCaseData("protocol_name", new[] { Ints(i => i % 14) });
+        yield return new TestCaseData("uri_parse", new[] { Strings(i => "/") });
         yield return new TestCaseData("hex_to_ascii", new[] { Strings(i => "41") });
         yield return new TestCaseData("strip_prefix", new[] { Const("/a"), Strings(i => "/ab") });
     }

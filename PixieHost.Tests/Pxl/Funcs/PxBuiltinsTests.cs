@@ -37,6 +37,10 @@ public class PxBuiltinsTests
     }
 
     [Test]
+    public void Int_OfConstantExpression_ConvertsAtCompileTime() =>
+        PxlRun.Value("int(px.now() - px.seconds(1)) + int(px.DurationNanos(5))").Should().Be(HttpEventsData.Now - 1_000_000_000L + 5);
+
+    [Test]
     public void GetTracepointStatus_IsEmptyButUsable()
     {
         PxlRun.Table(Executor, "import px\ndf = px.GetTracepointStatus()\npx.display(df[df.state == 'RUNNING'][['tracepoint_name', 'state']])\n").Should().BeEmpty();

@@ -19,7 +19,7 @@ public class StringFunctionsTests
     [TestCase("select a1, t2.b from t2 where x in (1, 2.5, -3e10)", "select a1, t2.b from t2 where x in ($1, $2, -$3)", "1|2.5|3e10")]
     [TestCase("SELECT 'it''s', \"Col\" FROM t", "SELECT $1, \"Col\" FROM t", "it's")]
     [TestCase("SELECT $$a 'b'$$, E'x\\ny'", "SELECT $1, $2", "a 'b'|x\ny")]
-    [TestCase("SELECT * FROM t WHERE id = $1 -- 5\n AND y = 7", "SELECT * FROM t WHERE id = $1 -- 5\n AND y = $1", "7")]
+    [TestCase("SELECT * FROM t WHERE id = $1 -- 5\n AND y = 7", "SELECT * FROM t WHERE id = $1 -- 5\n AND y = $2", "7")]
     [TestCase("SELECT 1 /* 2 */", "SELECT $1 /* 2 */", "1")]
     public void NormalizePgsql_ReplacesLiteralsWithNumberedPlaceholders(string query, string expected, string parameters)
     {

@@ -19,6 +19,7 @@ public class TimeFunctionsTests
     [TestCase("Tue, 05 March 2024 01:02:03 PM GMT", "%a, %d %B %Y %I:%M:%S %p %Z", "2024-03-05T13:02:03+00:00")]
     [TestCase("2024-03-05", "%F", "2024-03-05T00:00:00+00:00")]
     [TestCase("1700000000", "%s", "2023-11-14T22:13:20+00:00")]
+    [TestCase("2024-060", "%Y-%j", "2024-02-29T00:00:00+00:00")]
     public void Strptime_PixieFormats_ParsesToUtcNs(string input, string format, string expected)
     {
         Strptime.TryParse(Encoding.UTF8.GetBytes(input), Encoding.UTF8.GetBytes(format), out var ns).Should().BeTrue();
@@ -36,6 +37,7 @@ public class TimeFunctionsTests
     [TestCase("2024-03-05 junk", "%Y-%m-%d")]
     [TestCase("x", "%Y")]
     [TestCase("2024", "%Q")]
+    [TestCase("9999-999", "%Y-%j")]
     public void Strptime_Mismatch_Fails(string input, string format) =>
         Strptime.TryParse(Encoding.UTF8.GetBytes(input), Encoding.UTF8.GetBytes(format), out _).Should().BeFalse();
 
