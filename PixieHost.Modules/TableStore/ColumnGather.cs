@@ -37,6 +37,12 @@ public static class ColumnGather
 
     private static StringColumn GatherStrings(StringColumn c, ReadOnlySpan<int> selection)
     {
+        if (c.CachedDictionary is { } dict)
+        {
+            // Codes, not bytes: 4 bytes a row, and the result keeps the dictionary for the next operator.
+            return new StringColumn(Pick(dict.Codes, selection), dict.Values, selection.Length);
+        }
+
         var total = 0;
         foreach (var row in selection)
         {

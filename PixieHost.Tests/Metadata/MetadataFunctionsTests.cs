@@ -77,6 +77,17 @@ public class MetadataFunctionsTests
         // Output bytes and offsets, one reference per row while building, and a few KB of lookups; a string per
         // row would add at least 32 bytes per row (256 KB here).
         allocated.Should().BeLessThan((Rows * (8 + 4 + "shop/web-1".Length)) + (64 * 1024));
+        ((StringColumn)names).IsEncoded.Should().BeTrue("two distinct answers over 8192 rows");
+    }
+
+    [Test]
+    public void UpidToNamespace_DifferentUpidsSameAnswer_EncodedWithOneCode()
+    {
+        var column = (StringColumn)Call("upid_to_namespace", Upids(_web, _db, _web, _db, _web, _db));
+
+        column.IsEncoded.Should().BeTrue();
+        column.Dictionary!.Count.Should().Be(1, "both pods are in namespace shop: a dictionary's values are distinct");
+        Values(column).Should().OnlyContain(v => (string)v! == "shop");
     }
 
     [TestCase("upid_to_namespace", "shop", "shop")]

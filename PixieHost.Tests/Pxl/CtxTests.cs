@@ -83,6 +83,14 @@ public class CtxTests
     }
 
     [Test]
+    public void Ctx_GroupByNode_TwoProcessesOfOneNodeFormOneGroup()
+    {
+        var rows = Run("df.node = df.ctx['node']\ndf = df.groupby('node').agg(n=('rss_bytes', px.count))");
+
+        rows.Should().ContainSingle().Which["n"].Should().Be(6L);
+    }
+
+    [Test]
     public void Ctx_UnknownKey_ErrorSuggestsNearestKey()
     {
         var act = () => Run("df.p = df.ctx['pdo']");

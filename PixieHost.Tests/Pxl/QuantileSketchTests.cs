@@ -47,6 +47,71 @@ public class QuantileSketchTests
         }
     }
 
+    [TestCase(1)]
+    [TestCase(2)]
+    public void Quantile_MixedSignsAndZeros_WithinOnePercentOfExact(int seed)
+    {
+        var rng = new Random(seed);
+        var values = Enumerable.Range(0, 30_000).Select(_ => rng.Next(10) == 0 ? 0 : (rng.Next(3) == 0 ? -1 : 1) * Math.Exp(rng.NextDouble() * 20)).ToList();
+        var sketch = new QuantileSketch();
+        values.ForEach(sketch.Add);
+        var sorted = values.Order().ToList();
+
+        foreach (var q in new[] { 0.0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1.0 })
+        {
+            var exact = sorted[(int)Math.Floor(q * (sorted.Count - 1))];
+            sketch.Quantile(q).Should().BeApproximately(exact, Math.Abs(exact) * 0.008, $"q={q}");
+        }
+    }
+
+    [Test]
+    public void AddEncoded_StagedValues_EqualsAddOneByOne()
+    {
+        var rng = new Random(9);
+        var values = Enumerable.Range(0, 10_000).Select(_ => (rng.NextDouble() - 0.2) * 1e6).Append(0).ToList();
+        var direct = new QuantileSketch();
+        values.ForEach(direct.Add);
+        var staged = new QuantileSketch();
+        foreach (var chunk in values.Chunk(128))
+        {
+            staged.AddEncoded(chunk.Select(QuantileSketch.Encode).ToArray(), hintLo: 100, hintHi: 200_000);
+        }
+
+        staged.Serialize().Should().Equal(direct.Serialize());
+        staged.Count.Should().Be(direct.Count);
+    }
+
+    [Test]
+    public void QuantilesAggregate_PartialThenFinal_EqualsSingle()
+    {
+        FunctionRegistry.Default.TryGetAggregate("quantiles", out var f).Should().BeTrue();
+        var rng = new Random(4);
+        var n = 20_000;
+        var groups = Enumerable.Range(0, n).Select(_ => rng.Next(300)).ToArray();
+        var values = new Modules.TableStore.Int64Column(Enumerable.Range(0, n).Select(_ => (long)Math.Exp(10 + (3 * rng.NextDouble()))).ToArray(), n);
+        var single = f.Create(Modules.TableStore.DataType.Int64);
+        single.EnsureGroups(300);
+        single.Update(groups, values);
+        var a = f.Create(Modules.TableStore.DataType.Int64);
+        var b = f.Create(Modules.TableStore.DataType.Int64);
+        a.EnsureGroups(300);
+        b.EnsureGroups(300);
+        var rowsA = Enumerable.Range(0, n).Where(i => i % 3 == 0).ToArray();
+        var rowsB = Enumerable.Range(0, n).Where(i => i % 3 != 0).ToArray();
+        a.Update(rowsA.Select(i => groups[i]).ToArray(), values, rowsA);
+        b.Update(rowsB.Select(i => groups[i]).ToArray(), values, rowsB);
+        var final = f.Create(Modules.TableStore.DataType.Int64);
+        final.EnsureGroups(300);
+        var ids = Enumerable.Range(0, 300).ToArray();
+        final.Merge(ids, a.State(300));
+        final.Merge(ids, b.State(300));
+
+        var expected = (Modules.TableStore.StringColumn)single.Finish(300);
+        var actual = (Modules.TableStore.StringColumn)final.Finish(300);
+        Enumerable.Range(0, 300).Select(actual.GetString).Should().Equal(Enumerable.Range(0, 300).Select(expected.GetString));
+        expected.GetString(0).Should().StartWith("{\"p01\":").And.Contain("\"p99\":");
+    }
+
     [Test]
     public void Quantile_Empty_IsZero()
     {

@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Running;
+using System.Globalization;
 using PixieHost.Benchmarks.Pem;
+using PixieHost.Benchmarks.Pxl;
 
 namespace PixieHost.Benchmarks;
 
@@ -7,6 +9,18 @@ public static class Program
 {
     public static void Main(string[] args)
     {
+        if (args is ["quick", "pxl", ..])
+        {
+            PxlQueryReport.Run(args.Length > 2 ? long.Parse(args[2], CultureInfo.InvariantCulture) : 10_000_000, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5);
+            return;
+        }
+
+        if (args is ["quick", "quantiles", ..])
+        {
+            QuantileMicro.Run();
+            return;
+        }
+
         if (args is ["quick", ..])
         {
             StoreSizeReport.Run();

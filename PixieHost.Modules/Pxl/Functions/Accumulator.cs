@@ -17,6 +17,14 @@ public abstract class Accumulator
     /// <summary>Folds one batch of raw values in; <paramref name="groupIds"/>[i] is the group of row i.</summary>
     public abstract void Update(ReadOnlySpan<int> groupIds, Column values);
 
+    /// <summary>
+    /// Folds the rows <paramref name="rows"/> of <paramref name="values"/> in, row rows[i] into group groupIds[i]: a
+    /// filter's selection vector, so filtered columns need not be copied. The default copies; the built-in
+    /// accumulators override it with an indexed loop.
+    /// </summary>
+    public virtual void Update(ReadOnlySpan<int> groupIds, Column values, ReadOnlySpan<int> rows) =>
+        Update(groupIds, ColumnGather.Gather(values, rows));
+
     /// <summary>Folds partial states in; <paramref name="state"/> follows <see cref="StateTypes"/>.</summary>
     public abstract void Merge(ReadOnlySpan<int> groupIds, IReadOnlyList<Column> state);
 

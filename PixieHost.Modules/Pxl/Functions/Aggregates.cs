@@ -106,6 +106,37 @@ internal sealed class SumAccumulator<T>(bool countOnly) : Accumulator
         }
     }
 
+    public override void Update(ReadOnlySpan<int> groupIds, Column values, ReadOnlySpan<int> rows)
+    {
+        var sums = _sums;
+        if (countOnly)
+        {
+            Update(groupIds, values);
+        }
+        else if (values is BooleanColumn b)
+        {
+            for (var i = 0; i < groupIds.Length; i++)
+            {
+                sums[groupIds[i]] += b.Values[rows[i]] ? T.One : T.Zero;
+            }
+        }
+        else if (typeof(T) == typeof(double) && values is Int64Column l)
+        {
+            for (var i = 0; i < groupIds.Length; i++)
+            {
+                sums[groupIds[i]] += T.CreateTruncating(l.Values[rows[i]]);
+            }
+        }
+        else
+        {
+            var v = Vector.Values<T>(values, values.Length);
+            for (var i = 0; i < groupIds.Length; i++)
+            {
+                sums[groupIds[i]] += v[rows[i]];
+            }
+        }
+    }
+
     public override void Merge(ReadOnlySpan<int> groupIds, IReadOnlyList<Column> state)
     {
         var v = Vector.Values<T>(state[0], groupIds.Length);
@@ -164,6 +195,40 @@ internal sealed class MeanAccumulator : Accumulator
                 for (var i = 0; i < groupIds.Length; i++)
                 {
                     sums[groupIds[i]] += d[i];
+                    counts[groupIds[i]]++;
+                }
+
+                break;
+        }
+    }
+
+    public override void Update(ReadOnlySpan<int> groupIds, Column values, ReadOnlySpan<int> rows)
+    {
+        var sums = _sums;
+        var counts = _counts;
+        switch (values)
+        {
+            case Int64Column l:
+                for (var i = 0; i < groupIds.Length; i++)
+                {
+                    sums[groupIds[i]] += l.Values[rows[i]];
+                    counts[groupIds[i]]++;
+                }
+
+                break;
+            case BooleanColumn b:
+                for (var i = 0; i < groupIds.Length; i++)
+                {
+                    sums[groupIds[i]] += b.Values[rows[i]] ? 1 : 0;
+                    counts[groupIds[i]]++;
+                }
+
+                break;
+            default:
+                var d = ((Float64Column)values).Values;
+                for (var i = 0; i < groupIds.Length; i++)
+                {
+                    sums[groupIds[i]] += d[rows[i]];
                     counts[groupIds[i]]++;
                 }
 
@@ -233,6 +298,18 @@ internal sealed class MinMaxAccumulator<T>(bool max, DataType type) : Accumulato
                 ref var a = ref acc[groupIds[i]];
                 a = v[i] < a ? v[i] : a;
             }
+        }
+    }
+
+    public override void Update(ReadOnlySpan<int> groupIds, Column values, ReadOnlySpan<int> rows)
+    {
+        var v = Vector.Values<T>(values, values.Length);
+        var acc = _values;
+        for (var i = 0; i < groupIds.Length; i++)
+        {
+            ref var a = ref acc[groupIds[i]];
+            var x = v[rows[i]];
+            a = max ? (x > a ? x : a) : (x < a ? x : a);
         }
     }
 

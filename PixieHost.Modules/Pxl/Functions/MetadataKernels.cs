@@ -14,6 +14,9 @@ public static class MetadataKernels
 {
     private const int StackDecodeChars = 256;
 
+    /// <summary>Most distinct answers an encoded output holds; they are deduplicated pairwise, so this bounds that work.</summary>
+    private const int MaxEncodedValues = 256;
+
     /// <summary>A kernel UINT128 → STRING.</summary>
     public static ScalarKernel UpidToString(Func<UInt128, string> lookup) => (args, rows) =>
     {
@@ -171,10 +174,20 @@ public static class MetadataKernels
         return result;
     }
 
-    /// <summary>One string column: row i is the UTF-8 value <paramref name="distinct"/>[codes[i]], sized exactly up front.</summary>
+    /// <summary>
+    /// One string column: row i is the UTF-8 value <paramref name="distinct"/>[codes[i]]. Metadata answers repeat
+    /// (every row of a pod has its name), so when there are few the column is dictionary-encoded: 4 bytes per row,
+    /// and a groupby on it works on the codes. Equal answers of different keys get one code first, since a
+    /// dictionary's values must be distinct.
+    /// </summary>
     public static StringColumn Strings(int[] codes, List<byte[]> distinct, int rows)
     {
         var values = CollectionsMarshal.AsSpan(distinct);
+        if (values.Length <= MaxEncodedValues && values.Length * 2 <= rows)
+        {
+            return Encoded(codes, values, rows);
+        }
+
         var total = 0L;
         for (var i = 0; i < rows; i++)
         {
@@ -193,5 +206,36 @@ public static class MetadataKernels
         }
 
         return new StringColumn(data, offsets, rows);
+    }
+
+    private static StringColumn Encoded(int[] codes, ReadOnlySpan<byte[]> values, int rows)
+    {
+        var remap = new int[values.Length];
+        var unique = new StringColumnBuilder(values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            remap[i] = -1;
+            for (var j = 0; j < i; j++)
+            {
+                if (values[j].AsSpan().SequenceEqual(values[i]))
+                {
+                    remap[i] = remap[j];
+                    break;
+                }
+            }
+
+            if (remap[i] < 0)
+            {
+                remap[i] = unique.Count;
+                unique.Append(values[i]);
+            }
+        }
+
+        for (var i = 0; i < rows; i++)
+        {
+            codes[i] = remap[codes[i]];
+        }
+
+        return new StringColumn(codes, unique.Build(), rows);
     }
 }

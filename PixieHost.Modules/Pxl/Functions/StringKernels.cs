@@ -57,7 +57,11 @@ public static class StringKernels
     {
         var r = new bool[n];
         var x = (StringColumn)a.ToColumn(n);
-        if (b.IsScalar)
+        if (b.IsScalar && x.Dictionary is { } dict)
+        {
+            EqualCodes(dict.Codes.AsSpan(0, n), dict.IndexOf(b.Scalar.Utf8), negate, r);
+        }
+        else if (b.IsScalar)
         {
             ReadOnlySpan<byte> s = b.Scalar.Utf8;
             for (var i = 0; i < n; i++)
@@ -75,6 +79,15 @@ public static class StringKernels
         }
 
         return new BooleanColumn(r, n);
+    }
+
+    /// <summary>r[i] = (codes[i] == code) != negate; a code of -1 (value absent) matches no row.</summary>
+    public static void EqualCodes(ReadOnlySpan<int> codes, int code, bool negate, Span<bool> r)
+    {
+        for (var i = 0; i < codes.Length; i++)
+        {
+            r[i] = (codes[i] == code) != negate;
+        }
     }
 
     /// <summary>px.contains(haystack, needle).</summary>

@@ -18,7 +18,8 @@ public enum AggregateMode
 }
 
 /// <summary>
-/// Hash group-by: group ids from a <see cref="GroupTable"/> per batch, then each accumulator folds the batch in
+/// Hash group-by: group ids per batch from a <see cref="StringGroupTable"/> (string keys, on dictionary codes) or a
+/// <see cref="GroupTable"/>, then each accumulator folds the batch in
 /// one typed loop. A blocking operator: it emits once, after its input is exhausted.
 /// </summary>
 public sealed class AggregateExec : ExecNode
@@ -59,7 +60,8 @@ public sealed class AggregateExec : ExecNode
 
     public override IEnumerable<RowBatch> Execute(ExecContext context)
     {
-        var groups = new GroupTable(GroupBy.Select(g => g.Type).ToArray());
+        var keyTypes = GroupBy.Select(g => g.Type).ToArray();
+        IGroupIds groups = StringGroupTable.Supports(keyTypes) ? new StringGroupTable(keyTypes.Length) : new GroupTable(keyTypes);
         var accs = Aggregates.Select(a => a.Function.Create(a.Argument.Type)).ToArray();
         var argIndices = Mode == AggregateMode.Final ? StateIndices(accs) : Aggregates.Select(a => new[] { _input.Schema.IndexOf(a.Argument.Name) }).ToArray();
         var ids = Array.Empty<int>();
@@ -69,16 +71,23 @@ public sealed class AggregateExec : ExecNode
             stateColumns[a] = new Column[argIndices[a].Length];
         }
 
-        foreach (var batch in _input.Execute(context))
+        foreach (var input in Input(context))
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (ids.Length < batch.RowCount)
+            var (batch, rows, count) = input;
+            if (Mode == AggregateMode.Final && rows is not null)
             {
-                ids = new int[batch.RowCount];
+                batch = ColumnGather.Gather(batch, rows.AsSpan(0, count));
+                rows = null;
             }
 
-            var span = ids.AsSpan(0, batch.RowCount);
-            groups.Assign(batch, _keyIndices, span);
+            if (ids.Length < count)
+            {
+                ids = new int[Math.Max(count, batch.RowCount)];
+            }
+
+            var span = ids.AsSpan(0, count);
+            groups.Assign(batch, _keyIndices, rows, count, span);
             for (var a = 0; a < accs.Length; a++)
             {
                 accs[a].EnsureGroups(groups.Count);
@@ -91,9 +100,13 @@ public sealed class AggregateExec : ExecNode
 
                     accs[a].Merge(span, stateColumns[a]);
                 }
-                else
+                else if (rows is null)
                 {
                     accs[a].Update(span, batch[argIndices[a][0]]);
+                }
+                else
+                {
+                    accs[a].Update(span, batch[argIndices[a][0]], rows.AsSpan(0, count));
                 }
             }
         }
@@ -125,6 +138,17 @@ public sealed class AggregateExec : ExecNode
         }
 
         yield return new RowBatch(Schema, columns, n);
+    }
+
+    /// <summary>A filter directly below hands its selection vectors up instead of gathered copies.</summary>
+    private IEnumerable<FilteredBatch> Input(ExecContext context)
+    {
+        if (_input is FilterExec filter)
+        {
+            return filter.Selections(context);
+        }
+
+        return _input.Execute(context).Select(b => new FilteredBatch(b, null, b.RowCount));
     }
 
     private int[][] StateIndices(Accumulator[] accs)

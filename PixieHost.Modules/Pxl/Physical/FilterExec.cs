@@ -3,10 +3,13 @@ using PixieHost.Modules.TableStore;
 
 namespace PixieHost.Modules.Pxl.Physical;
 
-/// <summary>Evaluates the predicate over each batch to a boolean mask, turns it into a selection vector and gathers.</summary>
+/// <summary>
+/// Turns each batch into a selection vector with a <see cref="SelectionPredicate"/> and gathers the passing rows.
+/// An aggregate directly above reads <see cref="Selections"/> instead and never sees the gathered copy.
+/// </summary>
 public sealed class FilterExec(ExecNode input, LogicalExpr predicate) : ExecNode
 {
-    private readonly PhysicalExpr _predicate = PhysicalExpr.Bind(predicate, input.Schema);
+    private readonly SelectionPredicate _predicate = SelectionPredicate.Compile(predicate, input.Schema);
 
     public override TableSchema Schema => input.Schema;
 
@@ -14,43 +17,40 @@ public sealed class FilterExec(ExecNode input, LogicalExpr predicate) : ExecNode
 
     public override IEnumerable<RowBatch> Execute(ExecContext context)
     {
+        foreach (var s in Selections(context))
+        {
+            yield return s.Rows is null ? s.Batch : ColumnGather.Gather(s.Batch, s.Rows.AsSpan(0, s.Count));
+        }
+    }
+
+    /// <summary>
+    /// Each input batch with at least one passing row, and those rows: <see cref="FilteredBatch.Rows"/> is null when
+    /// every row passed. The rows array is reused: it is valid only until the next batch is requested.
+    /// </summary>
+    public IEnumerable<FilteredBatch> Selections(ExecContext context)
+    {
         int[] selection = [];
         foreach (var batch in input.Execute(context))
         {
-            var d = _predicate.Evaluate(batch);
-            if (d.IsScalar)
-            {
-                if (d.Scalar.Bool)
-                {
-                    yield return batch;
-                }
-
-                continue;
-            }
-
-            var mask = ((BooleanColumn)d.Column!).Values;
             if (selection.Length < batch.RowCount)
             {
                 selection = new int[batch.RowCount];
             }
 
-            var n = 0;
-            for (var i = 0; i < batch.RowCount; i++)
-            {
-                selection[n] = i;
-                n += mask[i] ? 1 : 0;
-            }
-
+            var n = _predicate.Refine(batch, selection, batch.RowCount, all: true);
             if (n == batch.RowCount)
             {
-                yield return batch;
+                yield return new FilteredBatch(batch, null, n);
             }
             else if (n > 0)
             {
-                yield return ColumnGather.Gather(batch, selection.AsSpan(0, n));
+                yield return new FilteredBatch(batch, selection, n);
             }
         }
     }
 
     public override string Describe() => $"FilterExec: {predicate}";
 }
+
+/// <summary>A batch and the rows of it a filter passed (null: all <see cref="Count"/> rows).</summary>
+public readonly record struct FilteredBatch(RowBatch Batch, int[]? Rows, int Count);

@@ -10,7 +10,7 @@ namespace PixieHost.Modules.Pxl.Physical;
 /// key values with the group's stored keys (typed, no encoding, no allocation). The stored keys become the output
 /// key columns. Measured: ~10x faster than encoding each row's key into a byte string and hashing that.
 /// </summary>
-public sealed class GroupTable
+public sealed class GroupTable : IGroupIds
 {
     private const ulong Seed = 0x9E3779B97F4A7C15;
     private readonly KeyStore[] _keys;
@@ -47,6 +47,30 @@ public sealed class GroupTable
         }
     }
 
+    /// <summary>Group ids of the rows <paramref name="rows"/>[..n] (null: rows 0..n-1) into <paramref name="groupIds"/>[..n].</summary>
+    public void Assign(RowBatch batch, ReadOnlySpan<int> keyColumns, int[]? rows, int n, Span<int> groupIds)
+    {
+        if (rows is null)
+        {
+            Assign(batch, keyColumns, groupIds);
+            return;
+        }
+
+        if (_keys.Length == 0)
+        {
+            groupIds[..n].Clear();
+            EnsureSingleGroup();
+            return;
+        }
+
+        var cols = HashKeys(batch, keyColumns, batch.RowCount, out var hashes);
+        for (var i = 0; i < n; i++)
+        {
+            var row = rows[i];
+            groupIds[i] = FindOrAdd(hashes[row], cols, row);
+        }
+    }
+
     /// <summary>Hashes the key columns of <paramref name="batch"/> into the shared row-hash buffer and binds the key stores to them.</summary>
     private Column[] HashKeys(RowBatch batch, ReadOnlySpan<int> keyColumns, int n, out Span<ulong> hashes)
     {
@@ -68,7 +92,7 @@ public sealed class GroupTable
         return cols;
     }
 
-    /// <summary>Like <see cref="Assign"/> but never adds a group: rows whose key is unknown get -1 (the probe side of a join).</summary>
+    /// <summary>Like <see cref="Assign(RowBatch, ReadOnlySpan{int}, Span{int})"/> but never adds a group: rows whose key is unknown get -1 (the probe side of a join).</summary>
     public void Find(RowBatch batch, ReadOnlySpan<int> keyColumns, Span<int> groupIds)
     {
         var n = batch.RowCount;

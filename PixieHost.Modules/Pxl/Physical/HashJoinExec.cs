@@ -58,6 +58,9 @@ public sealed class HashJoinExec : ExecNode
         var keepRight = _join.How is JoinType.Right or JoinType.Outer;
         var rightMatched = new bool[build.RowCount];
         var ids = Array.Empty<int>();
+        // Matched row pairs of one left batch; reused (Output copies out of them).
+        var leftRows = new int[1024];
+        var rightRows = new int[1024];
         foreach (var batch in _left.Execute(context))
         {
             if (ids.Length < batch.RowCount)
@@ -66,17 +69,23 @@ public sealed class HashJoinExec : ExecNode
             }
 
             table.Find(batch, leftKeys, ids.AsSpan(0, batch.RowCount));
-            var leftRows = new List<int>();
-            var rightRows = new List<int>();
+            var n = 0;
             for (var r = 0; r < batch.RowCount; r++)
             {
                 var g = ids[r];
+                var matches = g < 0 ? (keepLeft ? 1 : 0) : start[g + 1] - start[g];
+                if (n + matches > leftRows.Length)
+                {
+                    Array.Resize(ref leftRows, Math.Max(n + matches, leftRows.Length * 2));
+                    Array.Resize(ref rightRows, leftRows.Length);
+                }
+
                 if (g < 0)
                 {
                     if (keepLeft)
                     {
-                        leftRows.Add(r);
-                        rightRows.Add(-1);
+                        leftRows[n] = r;
+                        rightRows[n++] = -1;
                     }
 
                     continue;
@@ -84,48 +93,48 @@ public sealed class HashJoinExec : ExecNode
 
                 for (var i = start[g]; i < start[g + 1]; i++)
                 {
-                    leftRows.Add(r);
-                    rightRows.Add(rowsByGroup[i]);
+                    leftRows[n] = r;
+                    rightRows[n++] = rowsByGroup[i];
                     rightMatched[rowsByGroup[i]] = true;
                 }
             }
 
-            if (leftRows.Count > 0)
+            if (n > 0)
             {
-                yield return Output(batch, build, leftRows, rightRows);
+                yield return Output(batch, build, leftRows.AsSpan(0, n), rightRows.AsSpan(0, n));
             }
         }
 
         if (keepRight)
         {
-            var rightRows = new List<int>();
+            var unmatched = new List<int>();
             for (var r = 0; r < rightMatched.Length; r++)
             {
                 if (!rightMatched[r])
                 {
-                    rightRows.Add(r);
+                    unmatched.Add(r);
                 }
             }
 
-            if (rightRows.Count > 0)
+            if (unmatched.Count > 0)
             {
-                yield return Output(null, build, Enumerable.Repeat(-1, rightRows.Count).ToList(), rightRows);
+                yield return Output(null, build, Enumerable.Repeat(-1, unmatched.Count).ToArray(), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(unmatched));
             }
         }
     }
 
-    private RowBatch Output(RowBatch? left, RowBatch right, List<int> leftRows, List<int> rightRows)
+    private RowBatch Output(RowBatch? left, RowBatch right, ReadOnlySpan<int> leftRows, ReadOnlySpan<int> rightRows)
     {
         var cols = new Column[_join.Outputs.Count];
         for (var i = 0; i < cols.Length; i++)
         {
             var o = _join.Outputs[i];
             cols[i] = o.Side == 0
-                ? ColumnOps.GatherOrDefault(o.Column.Type, left?[_left.Schema.IndexOf(o.Column.Name)], System.Runtime.InteropServices.CollectionsMarshal.AsSpan(leftRows))
-                : ColumnOps.GatherOrDefault(o.Column.Type, right[_right.Schema.IndexOf(o.Column.Name)], System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rightRows));
+                ? ColumnOps.GatherOrDefault(o.Column.Type, left?[_left.Schema.IndexOf(o.Column.Name)], leftRows)
+                : ColumnOps.GatherOrDefault(o.Column.Type, right[_right.Schema.IndexOf(o.Column.Name)], rightRows);
         }
 
-        return new RowBatch(Schema, cols, leftRows.Count);
+        return new RowBatch(Schema, cols, leftRows.Length);
     }
 
     /// <summary>All batches of the build side as one batch.</summary>
