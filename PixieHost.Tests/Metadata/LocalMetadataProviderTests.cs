@@ -28,6 +28,7 @@ public class LocalMetadataProviderTests
     public void FindProcess_ChildSleep_ResolvesItsCmdlineAndAStandInPod()
     {
         using var child = ChildProcess.Start("sleep", ["30"]);
+        MetadataTestData.WaitForExec(child.Pid, "sleep");
         var provider = MetadataTestData.Provider();
 
         var p = provider.FindProcess(MetadataTestData.UpidOf(child.Pid));
@@ -72,6 +73,7 @@ public class LocalMetadataProviderTests
         var provider = MetadataTestData.Provider(new LocalMetadataOptions { ExitedProcessRetentionSeconds = 60 }, time);
         var child = ChildProcess.Start("sleep", ["30"]);
         var pid = child.Pid;
+        MetadataTestData.WaitForExec(pid, "sleep");
         var upid = MetadataTestData.UpidOf(pid);
         provider.Scan().Should().BeGreaterThan(0);
 

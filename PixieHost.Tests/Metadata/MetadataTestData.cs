@@ -13,6 +13,19 @@ public static class MetadataTestData
     public static UInt128 UpidOf(int pid, uint asid = Asid) =>
         new Upid(asid, (uint)pid, ProcFs.Default.StartTimeTicks(pid) ?? throw new InvalidOperationException($"pid {pid} is gone")).Value;
 
+    /// <summary>
+    /// Waits (up to 10 s) until <paramref name="pid"/> runs <paramref name="program"/>: between fork and exec a
+    /// child still shows the test host's cmdline, and a lookup then would cache the wrong process.
+    /// </summary>
+    public static void WaitForExec(int pid, string program)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.ReadAllText($"/proc/{pid}/cmdline").StartsWith(program + "\0", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+        }
+    }
+
     public static UInt128 Self => UpidOf(Environment.ProcessId);
 
     public static LocalMetadataProvider Provider(LocalMetadataOptions? options = null, TimeProvider? time = null) =>
