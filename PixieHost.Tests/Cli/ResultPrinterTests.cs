@@ -88,6 +88,26 @@ public sealed class ResultPrinterTests
     [Test]
     public void TryParseFormat_Unknown_False() => ResultPrinter.TryParseFormat("yaml", out _).Should().BeFalse();
 
+    [Test]
+    public void Print_ScriptReference_TableShowsLabelJsonKeepsLink()
+    {
+        var schema = new TableSchema("svc", [new ColumnSchema("service", DataType.String, SemanticType.ScriptReference)]);
+        var rows = new RowBatchBuilder(schema);
+        rows.AppendRow("{\"label\":\"host/nginx\",\"script\":\"px/service\",\"args\":{\"service\":\"host/nginx\"}}");
+        rows.AppendRow("not json");
+        var table = new ClientTable("id-3", schema);
+        table.Add(rows.Build(), eos: true);
+        var result = new ClientQueryResult("q", [table], null);
+
+        var text = new StringWriter { NewLine = "\n" };
+        ResultPrinter.Print(result, OutputFormat.Table, text);
+        var json = new StringWriter { NewLine = "\n" };
+        ResultPrinter.Print(result, OutputFormat.Json, json);
+
+        text.ToString().Should().Be("Table ID: svc\nservice\nhost/nginx\nnot json\n");
+        json.ToString().Should().Contain("px/service");
+    }
+
     private static string Print(OutputFormat format)
     {
         var output = new StringWriter { NewLine = "\n" };

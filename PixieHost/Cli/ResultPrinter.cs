@@ -95,7 +95,9 @@ public static class ResultPrinter
                     var row = new string[columns.Count];
                     for (var c = 0; c < row.Length; c++)
                     {
-                        row[c] = ValueFormatter.Format(batch.Columns[c], r);
+                        row[c] = columns[c].Semantic == SemanticType.ScriptReference
+                            ? ValueFormatter.ScriptReferenceLabel(ValueFormatter.Format(batch.Columns[c], r))
+                            : ValueFormatter.Format(batch.Columns[c], r);
                         widths[c] = Math.Max(widths[c], row[c].Length);
                     }
 

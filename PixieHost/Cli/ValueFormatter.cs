@@ -43,6 +43,26 @@ public static class ValueFormatter
         return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
     }
 
+    /// <summary>
+    /// The label of a <c>px.script_reference</c> value ({"label", "script", "args"}), what a terminal table shows
+    /// (the link itself is for the UI; json and csv output keep the whole value); the text itself if it is not one.
+    /// </summary>
+    public static string ScriptReferenceLabel(string value)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(value);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("label", out var label) && label.ValueKind == System.Text.Json.JsonValueKind.String
+                ? label.GetString()!
+                : value;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return value;
+        }
+    }
+
     public static string FormatDouble(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     public static bool IsNumeric(DataType type) => type is DataType.Int64 or DataType.Float64;
