@@ -90,6 +90,47 @@ public partial class ScriptLibraryRunTests
     }
 
     [TestCaseSource(nameof(ScriptNames))]
+    public async Task Execute_FilledTablesWithPods_EveryWidgetHasRowsAndNoUnnamedPods(string name)
+    {
+        var script = Get(name);
+        var functions = Modules.Pxl.Functions.FunctionRegistry.Create(LibraryData.Pods());
+        var result = await new QueryExecutor(LibraryData.Filled(), () => HttpEventsData.Now, functions: functions)
+            .ExecuteAsync(new QueryRequest(script.Pxl, QueryName: name));
+
+        foreach (var table in result.Tables)
+        {
+            if (!NotFromTables.Contains(name))
+            {
+                table.RowCount.Should().BePositive($"'{table.Name}' of {name} reads tables that have rows");
+            }
+
+            // Every process of the data has a pod, so a pod, service or namespace column never holds "".
+            foreach (var (column, index) in table.Relation.Columns.Select((c, i) => (c, i)))
+            {
+                if (column.Name is "pod" or "service" or "namespace" && column.Type == Modules.TableStore.DataType.String)
+                {
+                    var values = table.Batches.SelectMany(b => Enumerable.Range(0, b.RowCount).Select(r => ((Modules.TableStore.StringColumn)b.Columns[index]).GetString(r)));
+                    values.Should().NotContain(string.Empty, $"column '{column.Name}' of '{table.Name}' in {name}");
+                }
+            }
+        }
+    }
+
+    [Test]
+    public async Task Execute_PodsWithPods_ListsEachPodWithItsNamespaceAndNode()
+    {
+        var functions = Modules.Pxl.Functions.FunctionRegistry.Create(LibraryData.Pods());
+        var result = await new QueryExecutor(LibraryData.Filled(), () => HttpEventsData.Now, functions: functions)
+            .ExecuteAsync(new QueryRequest(Get("px/pods").Pxl, QueryName: "px/pods"));
+
+        var pods = result.Tables.Single(t => t.Name == "Pods");
+        var rows = Tests.Support.TableRows.Read(pods.Batches);
+        rows.Select(r => (string)r["namespace"]!).Should().OnlyContain(ns => ns == "default");
+        rows.Select(r => (string)r["pod"]!).Should().HaveCount(3).And.Contain(p => p.Contains("\"label\":\"default/frontend-0\""));
+        rows.Select(r => (string)r["status"]!).Should().OnlyContain(s => s == "Running");
+    }
+
+    [TestCaseSource(nameof(ScriptNames))]
     public async Task Execute_EmptyTables_CompilesAndReturnsNoRows(string name)
     {
         var script = Get(name);

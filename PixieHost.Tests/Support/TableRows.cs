@@ -13,7 +13,14 @@ public static class TableRows
             return rows;
         }
 
-        foreach (var batch in table.Scan())
+        return Read(table.Scan());
+    }
+
+    /// <summary>The rows of result batches (e.g. a query's <c>ResultTable.Batches</c>).</summary>
+    public static List<Dictionary<string, object?>> Read(IEnumerable<RowBatch> batches)
+    {
+        var rows = new List<Dictionary<string, object?>>();
+        foreach (var batch in batches)
         {
             for (var r = 0; r < batch.RowCount; r++)
             {

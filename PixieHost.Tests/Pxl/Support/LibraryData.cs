@@ -18,6 +18,25 @@ public static class LibraryData
     /// <summary>The http_events rows the store holds: one per second for 10 minutes.</summary>
     public static List<HttpRow> HttpRows { get; } = HttpEventsData.Rows(600);
 
+    /// <summary>
+    /// Pods for <see cref="Upids"/> on node "node-1": default/frontend-0 (10.0.0.2), default/api-0 (10.0.0.3) and
+    /// default/db-0 (10.0.0.4), each in the service of its name, so ctx, pod and service functions resolve.
+    /// </summary>
+    public static Modules.Metadata.IMetadataProvider Pods()
+    {
+        string[] names = ["frontend", "api", "db"];
+        var processes = new List<Modules.Metadata.ProcessMetadata>();
+        for (var p = 0; p < Upids.Length; p++)
+        {
+            var service = new Modules.Metadata.ServiceMetadata($"svc-{p}", $"default/{names[p]}", "default");
+            var pod = new Modules.Metadata.PodMetadata($"pod-{p}", $"default/{names[p]}-0", "default", "node-1", "node-1",
+                HttpEventsData.Now - (3600 * Second), "Running", $"10.0.0.{p + 2}", [service]);
+            processes.Add(new Modules.Metadata.ProcessMetadata(Upids[p], (uint)(1000 + p), 42, $"/usr/bin/{names[p]}", string.Empty, string.Empty, pod));
+        }
+
+        return new Tests.Support.StaticMetadataProvider("node-1", processes);
+    }
+
     /// <summary>A store with all tables declared and the library's tables filled.</summary>
     public static TableStore Filled()
     {
