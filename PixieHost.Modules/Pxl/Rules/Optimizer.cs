@@ -11,7 +11,7 @@ public sealed class Optimizer(IReadOnlyList<IRule>? rules = null, IReadOnlyList<
     public const int MaxPasses = 16;
 
     public IReadOnlyList<IRule> Rules { get; } = rules ??
-        [new FoldConstantsRule(), new PushFilterDownRule(), new MergeTimeRangeRule(), new PushLimitRule(), new PruneColumnsRule(), new MergeMapsRule(), new RemoveIdentityMapRule()];
+        [new FoldConstantsRule(), new RemoveTrueFiltersRule(), new PushFilterDownRule(), new MergeTimeRangeRule(), new PushLimitRule(), new PruneColumnsRule(), new MergeMapsRule(), new RemoveIdentityMapRule()];
 
     /// <summary>Rules that decide where computation runs; they run once, after the plan has settled.</summary>
     public IReadOnlyList<IRule> PlacementRules { get; } = placementRules ?? [new PlaceMetadataRule()];
