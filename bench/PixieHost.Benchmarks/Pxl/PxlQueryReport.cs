@@ -27,6 +27,8 @@ public static partial class PxlQueryReport
             // Where (a)'s time goes: the same scan without quantiles, and with count only.
             queries.Add(("a no quantile", PxlQueries.FilterGroupBy.Replace("    quantiles=('latency', px.quantiles),\n", string.Empty, StringComparison.Ordinal).Replace("df.p99 = px.pluck_float64(df.quantiles, 'p99')\n", string.Empty, StringComparison.Ordinal)));
             queries.Add(("a count only", PxlQueries.FilterGroupBy.Replace("    quantiles=('latency', px.quantiles),\n", string.Empty, StringComparison.Ordinal).Replace("    mean=('latency', px.mean),\n", string.Empty, StringComparison.Ordinal).Replace("df.p99 = px.pluck_float64(df.quantiles, 'p99')\n", string.Empty, StringComparison.Ordinal)));
+            // An entity filter with its empty default ("all"), as library scripts write it: RemoveTrueFiltersRule drops it.
+            queries.Add(("a count + contains ''", PxlQueries.FilterGroupBy.Replace("    quantiles=('latency', px.quantiles),\n", string.Empty, StringComparison.Ordinal).Replace("    mean=('latency', px.mean),\n", string.Empty, StringComparison.Ordinal).Replace("df.p99 = px.pluck_float64(df.quantiles, 'p99')\n", string.Empty, StringComparison.Ordinal).Replace("df = df[df.req_path != '/healthz']\n", "df = df[df.req_path != '/healthz']\ndf = df[px.contains(df.req_path, '')]\n", StringComparison.Ordinal)));
         }
 
         foreach (var (name, script) in queries)
