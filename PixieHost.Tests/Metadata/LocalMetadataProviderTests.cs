@@ -27,8 +27,7 @@ public class LocalMetadataProviderTests
     [Test]
     public void FindProcess_ChildSleep_ResolvesItsCmdlineAndAStandInPod()
     {
-        using var child = ChildProcess.Start("sleep", ["30"]);
-        MetadataTestData.WaitForExec(child.Pid, "sleep");
+        using var child = MetadataTestData.StartSleep();
         var provider = MetadataTestData.Provider();
 
         var p = provider.FindProcess(MetadataTestData.UpidOf(child.Pid));
@@ -71,9 +70,8 @@ public class LocalMetadataProviderTests
     {
         var time = new ManualTime(DateTimeOffset.UtcNow);
         var provider = MetadataTestData.Provider(new LocalMetadataOptions { ExitedProcessRetentionSeconds = 60 }, time);
-        var child = ChildProcess.Start("sleep", ["30"]);
+        var child = MetadataTestData.StartSleep();
         var pid = child.Pid;
-        MetadataTestData.WaitForExec(pid, "sleep");
         var upid = MetadataTestData.UpidOf(pid);
         provider.Scan().Should().BeGreaterThan(0);
 

@@ -2,6 +2,7 @@ using PixieHost.Modules.Metadata;
 using PixieHost.Modules.Pem;
 using PixieHost.Modules.Pem.ProcessStats;
 using PixieHost.Modules.TableStore;
+using PixieHost.Tests.Support;
 
 namespace PixieHost.Tests.Metadata;
 
@@ -14,16 +15,19 @@ public static class MetadataTestData
         new Upid(asid, (uint)pid, ProcFs.Default.StartTimeTicks(pid) ?? throw new InvalidOperationException($"pid {pid} is gone")).Value;
 
     /// <summary>
-    /// Waits (up to 10 s) until <paramref name="pid"/> runs <paramref name="program"/>: between fork and exec a
-    /// child still shows the test host's cmdline, and a lookup then would cache the wrong process.
+    /// Starts <c>sleep 30</c> and waits (up to 10 s) until it has exec'd: between fork and exec a child still shows
+    /// the test host's cmdline, and a lookup then would cache the wrong process.
     /// </summary>
-    public static void WaitForExec(int pid, string program)
+    public static ChildProcess StartSleep()
     {
+        var child = ChildProcess.Start("sleep", ["30"]);
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!File.ReadAllText($"/proc/{pid}/cmdline").StartsWith(program + "\0", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        while (!File.ReadAllText($"/proc/{child.Pid}/cmdline").StartsWith("sleep\0", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
             Thread.Sleep(10);
         }
+
+        return child;
     }
 
     public static UInt128 Self => UpidOf(Environment.ProcessId);

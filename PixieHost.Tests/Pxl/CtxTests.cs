@@ -21,8 +21,7 @@ public class CtxTests
     [SetUp]
     public void SetUp()
     {
-        _child = ChildProcess.Start("sleep", ["30"]);
-        MetadataTestData.WaitForExec(_child.Pid, "sleep");
+        _child = MetadataTestData.StartSleep();
         _provider = MetadataTestData.Provider();
         var store = MetadataTestData.Store(Now, [MetadataTestData.Self, MetadataTestData.UpidOf(_child.Pid)]);
         _executor = new QueryExecutor(store, () => Now, functions: FunctionRegistry.Create(_provider));

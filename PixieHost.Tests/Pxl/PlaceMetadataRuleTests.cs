@@ -19,8 +19,7 @@ public class PlaceMetadataRuleTests
     [SetUp]
     public void SetUp()
     {
-        _child = ChildProcess.Start("sleep", ["30"]);
-        MetadataTestData.WaitForExec(_child.Pid, "sleep");
+        _child = MetadataTestData.StartSleep();
         var store = MetadataTestData.Store(Now, [MetadataTestData.Self, MetadataTestData.UpidOf(_child.Pid)]);
         _executor = new QueryExecutor(store, () => Now, functions: FunctionRegistry.Create(MetadataTestData.Provider()));
     }

@@ -122,7 +122,7 @@ public partial class ScriptLibraryRunTests
             .ExecuteAsync(new QueryRequest(Get("px/pods").Pxl, QueryName: "px/pods"));
 
         var pods = result.Tables.Single(t => t.Name == "Pods");
-        var rows = Tests.Support.TableRows.Read(pods.Batches);
+        var rows = ResultRows.Of(pods);
         rows.Select(r => (string)r["namespace"]!).Should().OnlyContain(ns => ns == "default");
         rows.Select(r => (string)r["pod"]!).Should().HaveCount(3).And.Contain(p => p.Contains("\"label\":\"default/frontend-0\""));
         rows.Select(r => (string)r["status"]!).Should().OnlyContain(s => s == "Running");

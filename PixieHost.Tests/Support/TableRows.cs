@@ -13,14 +13,7 @@ public static class TableRows
             return rows;
         }
 
-        return Read(table.Scan());
-    }
-
-    /// <summary>The rows of result batches (e.g. a query's <c>ResultTable.Batches</c>).</summary>
-    public static List<Dictionary<string, object?>> Read(IEnumerable<RowBatch> batches)
-    {
-        var rows = new List<Dictionary<string, object?>>();
-        foreach (var batch in batches)
+        foreach (var batch in table.Scan())
         {
             for (var r = 0; r < batch.RowCount; r++)
             {
