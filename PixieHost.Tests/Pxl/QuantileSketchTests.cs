@@ -74,8 +74,7 @@ public class QuantileSketchTests
         var staged = new QuantileSketch();
         foreach (var chunk in values.Chunk(128))
         {
-            staged.AddEncoded(chunk.Select(QuantileSketch.Encode).ToArray(), hintLo: 100, hintHi: 200_000);
-            staged.Observe(chunk.Min(), chunk.Max());
+            staged.AddEncoded(chunk.Select(QuantileSketch.Encode).ToArray(), chunk.Min(), chunk.Max(), hintLo: 100, hintHi: 200_000);
         }
 
         staged.Serialize().Should().Equal(direct.Serialize());

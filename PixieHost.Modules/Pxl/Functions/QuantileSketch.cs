@@ -24,11 +24,10 @@ public sealed class QuantileSketch
     public long Count { get; private set; }
 
     /// <summary>
-    /// Widens the exact range seen (<see cref="Quantile"/> never answers outside it: a bucket's midpoint can lie
-    /// above the largest value, which made p99 exceed max). <see cref="Add"/> does this itself; callers of
-    /// <see cref="AddEncoded"/> pass the raw extremes of what they staged.
+    /// Widens the exact range seen: <see cref="Quantile"/> never answers outside it (a bucket's midpoint can lie
+    /// above the largest value, which made p99 exceed max).
     /// </summary>
-    public void Observe(double min, double max)
+    private void Observe(double min, double max)
     {
         _min = Math.Min(_min, min);
         _max = Math.Max(_max, max);
@@ -67,12 +66,14 @@ public sealed class QuantileSketch
     public static int Encode(double v) => v > 0 ? Key(v) + 1 : v < 0 ? -(Key(-v) + 1) : 0;
 
     /// <summary>
-    /// Adds staged values (see <see cref="Encode"/>), growing each side's range once for the whole span. A first
-    /// add also reserves the positive keys <paramref name="hintLo"/>..<paramref name="hintHi"/> (what other groups
-    /// saw), so a new group's histogram is allocated once at about its final size.
+    /// Adds staged values (see <see cref="Encode"/>), growing each side's range once for the whole span;
+    /// <paramref name="min"/> and <paramref name="max"/> are the raw extremes of what was staged. A first add also
+    /// reserves the positive keys <paramref name="hintLo"/>..<paramref name="hintHi"/> (what other groups saw), so a
+    /// new group's histogram is allocated once at about its final size.
     /// </summary>
-    public void AddEncoded(ReadOnlySpan<int> encoded, int hintLo = int.MaxValue, int hintHi = int.MinValue)
+    public void AddEncoded(ReadOnlySpan<int> encoded, double min, double max, int hintLo = int.MaxValue, int hintHi = int.MinValue)
     {
+        Observe(min, max);
         if (_positive.Counts is null && _negative.Counts is null)
         {
             ReserveFor(encoded, hintLo, hintHi);

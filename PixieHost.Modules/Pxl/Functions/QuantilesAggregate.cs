@@ -133,8 +133,7 @@ internal sealed class QuantilesAccumulator : Accumulator
     private void Flush(int group, int count)
     {
         var sketch = _sketches[group];
-        sketch.AddEncoded(_staged.AsSpan(group * Stage, count), _hintLo, _hintHi);
-        sketch.Observe(_min[group], _max[group]);
+        sketch.AddEncoded(_staged.AsSpan(group * Stage, count), _min[group], _max[group], _hintLo, _hintHi);
         // The key range groups have needed so far; trimmed of slack so the hint does not ratchet up.
         var (lo, hi) = sketch.PositiveRange;
         if (hi >= lo && sketch.Count >= Stage)
