@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PixieHost.Cli;
 using PixieHost.Modules.Hosting;
+using PixieHost.Modules.Kelvin;
 using PixieHost.Modules.Metadata;
 using PixieHost.Modules.Pem;
 using PixieHost.Modules.QueryBroker;
@@ -11,14 +12,22 @@ namespace PixieHost;
 public static class Program
 {
     /// <summary>
-    /// Which modules each role hosts. Standalone (no --role) hosts the union of every role. Later roles
-    /// (kelvin, metadata, cloud, dashboard, operator) are new rows here, never special cases elsewhere.
+    /// Which modules each role hosts, each role in its own process talking over RPC. Later roles (cloud, dashboard,
+    /// operator) are new rows here, never special cases elsewhere.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, PixieModule[]> Roles = new Dictionary<string, PixieModule[]>(StringComparer.Ordinal)
     {
-        ["pem"] = [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.Pem],
-        ["query-broker"] = [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.QueryBroker],
+        ["pem"] = [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.Pem, ModuleCatalog.PemFragments],
+        ["kelvin"] = [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.Kelvin],
+        ["query-broker"] = [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.QueryBroker, ModuleCatalog.RegistryTopology],
     };
+
+    /// <summary>
+    /// No --role: the embedded default. One process collects, stores and answers; the query broker splits each plan
+    /// and runs both halves through the same kelvin and pem code, wired in process instead of over RPC.
+    /// </summary>
+    public static readonly IReadOnlyList<PixieModule> Standalone =
+        [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.Pem, ModuleCatalog.QueryBroker, ModuleCatalog.InProcessTopology];
 
     public static Task<int> Main(string[] args)
     {
@@ -28,7 +37,7 @@ public static class Program
         var scriptArgs = split < 0 ? [] : args[(split + 1)..];
         var root = new RootCommand("pixie: eBPF auto-telemetry. Hosts a node's collector and query API, and runs PxL scripts against it.")
         {
-            ServeCommand.Create(Roles),
+            ServeCommand.Create(Roles, Standalone),
             RunCommand.Create(scriptArgs),
             ExplainCommand.Create(scriptArgs),
             ScriptCommand.Create(),
@@ -48,4 +57,15 @@ public static class ModuleCatalog
     public static readonly PixieModule LocalMetadata = new("local-metadata", b => b.Services.AddLocalMetadata());
 
     public static readonly PixieModule QueryBroker = new("query-broker", b => b.AddQueryBroker(), app => app.MapQueryBroker());
+
+    /// <summary>The pem's half of split queries: runs node fragments for a kelvin.</summary>
+    public static readonly PixieModule PemFragments = new("pem-fragments", b => b.AddPemFragments(), app => app.MapPemFragments());
+
+    public static readonly PixieModule Kelvin = new("kelvin", b => b.AddKelvin(), app => app.MapKelvin());
+
+    /// <summary>Standalone: the broker's queries run on this process's own pem and kelvin.</summary>
+    public static readonly PixieModule InProcessTopology = new("in-process-topology", b => b.Services.AddInProcessTopology());
+
+    /// <summary>Split roles: the broker's queries run on the agents registered with the metadata service.</summary>
+    public static readonly PixieModule RegistryTopology = new("registry-topology", b => b.Services.AddRegistryTopology());
 }

@@ -15,21 +15,21 @@ public sealed record ServeSettings(IReadOnlyList<string> Roles, string? ConfigFi
 public static class RoleHost
 {
     /// <summary>
-    /// Resolves roles through <paramref name="roleTable"/> (none = standalone = every role), de-duplicates modules,
-    /// layers configuration (embedded defaults, the config file, PIXIE_* environment variables, overrides) and
-    /// lets each module register itself.
+    /// Resolves roles through <paramref name="roleTable"/> (none = <paramref name="standalone"/>: every role's work in
+    /// one process, wired in process), de-duplicates modules, layers configuration (embedded defaults, the config
+    /// file, PIXIE_* environment variables, overrides) and lets each module register itself.
     /// </summary>
-    public static WebApplication Build(ServeSettings settings, IReadOnlyDictionary<string, PixieModule[]> roleTable)
+    public static WebApplication Build(ServeSettings settings, IReadOnlyDictionary<string, PixieModule[]> roleTable, IReadOnlyList<PixieModule> standalone)
     {
-        var roles = settings.Roles.Count == 0 ? roleTable.Keys.ToList() : settings.Roles.ToList();
-        var unknown = roles.Where(r => !roleTable.ContainsKey(r)).ToList();
+        var roles = settings.Roles.Count == 0 ? ["standalone"] : settings.Roles.ToList();
+        var unknown = settings.Roles.Where(r => !roleTable.ContainsKey(r)).ToList();
         if (unknown.Count > 0)
         {
             throw new ArgumentException(
                 $"Unknown role '{unknown[0]}'. Roles: {string.Join(", ", roleTable.Keys)}; give none to run them all (standalone).");
         }
 
-        var modules = roles.SelectMany(r => roleTable[r]).DistinctBy(m => m.Name).ToList();
+        var modules = (settings.Roles.Count == 0 ? standalone : settings.Roles.SelectMany(r => roleTable[r])).DistinctBy(m => m.Name).ToList();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.Sources.Clear();
         if (settings.ConfigFile is { } file)

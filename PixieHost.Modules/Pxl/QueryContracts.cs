@@ -17,6 +17,9 @@ public sealed record QueryRequest(string Script, IReadOnlyDictionary<string, str
     /// as the entry's output table prefix (or the function's name). When set, the vis.json is not consulted.
     /// </summary>
     public IReadOnlyList<ExecFunc>? ExecFuncs { get; init; }
+
+    /// <summary>The query's id, as the caller chose it (ExecuteScript's query_id); null: the executor makes one.</summary>
+    public string? QueryId { get; init; }
 }
 
 /// <summary>One <c>exec_funcs</c> entry: call <see cref="FuncName"/> with <see cref="ArgValues"/> and display the result.</summary>
@@ -35,7 +38,11 @@ public sealed record ResultTable(string Name, TableSchema Relation, IReadOnlyLis
 /// <summary>Timing and volume of one execution, as Pixie's QueryExecutionStats.</summary>
 public sealed record QueryStats(long CompilationTimeNs, long ExecutionTimeNs, long BytesProcessed, long RecordsProcessed);
 
-public sealed record QueryResult(IReadOnlyList<ResultTable> Tables, QueryStats Stats);
+public sealed record QueryResult(IReadOnlyList<ResultTable> Tables, QueryStats Stats)
+{
+    /// <summary>What went wrong without failing the query, e.g. a pem that died mid-query (its rows are missing).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>Compiles and runs PxL against the local table store.</summary>
 public interface IQueryExecutor

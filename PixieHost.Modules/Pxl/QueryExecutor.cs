@@ -2,11 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using PixieHost.Modules.Pxl.Compiler;
+using PixieHost.Modules.Pxl.Distributed;
 using PixieHost.Modules.Pxl.Functions;
 using PixieHost.Modules.Pxl.Logical;
 using PixieHost.Modules.Pxl.Physical;
 using PixieHost.Modules.Pxl.Rules;
 using PixieHost.Modules.Pxl.Scripts;
+using PixieHost.Modules.TableStore;
 
 namespace PixieHost.Modules.Pxl;
 
@@ -24,6 +26,7 @@ public sealed class QueryExecutor : IQueryExecutor
     private readonly ScriptLibrary? _library;
     private readonly ScriptCompiler _compiler;
     private readonly Optimizer _optimizer = new();
+    private readonly ITableCatalog _catalog;
 
     /// <param name="store">The tables scripts read.</param>
     /// <param name="nowNs">The clock for px.now() and relative start times, in ns since the Unix epoch; default: the system clock.</param>
@@ -35,8 +38,28 @@ public sealed class QueryExecutor : IQueryExecutor
         _store = store;
         _nowNs = nowNs ?? SystemNowNs;
         _library = library ?? ScriptLibrary.Embedded;
-        _compiler = new ScriptCompiler(new TableStoreCatalog(store), functions, agents);
+        _catalog = new TableStoreCatalog(store);
+        Functions = functions ?? FunctionRegistry.Default;
+        Agents = agents ?? LocalAgentStatusSource.Default;
+        _compiler = new ScriptCompiler(_catalog, Functions, Agents);
     }
+
+    /// <summary>The tables node fragments read.</summary>
+    public TableStore.TableStore Store => _store;
+
+    public FunctionRegistry Functions { get; }
+
+    public IAgentStatusSource Agents { get; }
+
+    /// <summary>The clock of px.now(), in ns since the Unix epoch.</summary>
+    public long NowNs() => _nowNs();
+
+    /// <summary>Decodes plans sent by other processes against this process's functions, tables and agents.</summary>
+    public PlanCodec CreateCodec() => new(Functions, _catalog, Agents);
+
+    /// <summary>Runs one node fragment of a split plan over this process's table store.</summary>
+    public static IEnumerable<RowBatch> ExecuteFragment(PlanFragment fragment, ExecContext context) =>
+        PhysicalPlanner.Plan(fragment.Root).Execute(context);
 
     /// <summary>Uses <paramref name="time"/> as the clock.</summary>
     public QueryExecutor(TableStore.TableStore store, TimeProvider time)
@@ -98,15 +121,21 @@ public sealed class QueryExecutor : IQueryExecutor
         return sb.ToString();
     }
 
-    /// <summary>Compiles, optimizes and plans a request without running it.</summary>
-    public PreparedQuery Prepare(QueryRequest request)
+    /// <summary>Compiles and optimizes a request: the logical plan a split starts from, and the output row limit.</summary>
+    public (LogicalQuery Query, IReadOnlyList<string> AppliedRules, long MaxRowsPerTable) PlanLogical(QueryRequest request)
     {
         var vis = request.Vis ?? (request.QueryName is { } name && _library?.TryGet(name, out var script) == true ? script.VisJson : null);
         var query = request.ExecFuncs is { Count: > 0 } funcs
             ? _compiler.Compile(request.Script, _nowNs(), funcs)
             : _compiler.Compile(request.Script, _nowNs(), request.Args, vis is null ? null : VisSpec.Parse(vis));
         var (optimized, applied) = _optimizer.Optimize(query);
-        var maxRows = MaxRows(optimized.Flags);
+        return (optimized, applied, MaxRows(optimized.Flags));
+    }
+
+    /// <summary>Compiles, optimizes and plans a request without running it.</summary>
+    public PreparedQuery Prepare(QueryRequest request)
+    {
+        var (optimized, applied, maxRows) = PlanLogical(request);
         var physical = optimized.Sinks.Select(s => PhysicalPlanner.Plan(s, maxRows)).ToArray();
         return new PreparedQuery(optimized, applied, physical);
     }

@@ -6,6 +6,9 @@ namespace PixieHost.Modules.QueryBroker;
 /// <summary>The assembled answer of one <c>ExecuteScript</c> call: its tables in metadata order and the stats.</summary>
 public sealed record ClientQueryResult(string QueryId, IReadOnlyList<ClientTable> Tables, QueryStats? Stats)
 {
+    /// <summary>Warnings the server sent (status code 0 with a message): the result is partial or degraded.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The table named <paramref name="name"/>; throws when the script produced none.</summary>
     public ClientTable this[string name] =>
         Tables.FirstOrDefault(t => t.Name == name) ?? throw new KeyNotFoundException($"The result has no table '{name}'.");

@@ -13,6 +13,7 @@ public sealed class ResultAssembler(string? script = null, RSA? decryptionKey = 
 {
     private readonly List<ClientTable> _tables = [];
     private readonly Dictionary<string, ClientTable> _byId = new(StringComparer.Ordinal);
+    private readonly List<string> _warnings = [];
     private QueryStats? _stats;
     private string _queryId = string.Empty;
 
@@ -27,6 +28,12 @@ public sealed class ResultAssembler(string? script = null, RSA? decryptionKey = 
         if (response.Status is { Code: not 0 } status)
         {
             throw ToException(status);
+        }
+
+        if (response.Status is { Code: 0, Message.Length: > 0 } warning)
+        {
+            // An OK status with a message is a warning (e.g. an agent failed mid-query); Pixie's clients skip code 0.
+            _warnings.Add(warning.Message);
         }
 
         switch (response.ResultCase)
@@ -88,7 +95,7 @@ public sealed class ResultAssembler(string? script = null, RSA? decryptionKey = 
         }
     }
 
-    public ClientQueryResult Build() => new(_queryId, _tables, _stats);
+    public ClientQueryResult Build() => new(_queryId, _tables, _stats) { Warnings = _warnings };
 
     private static RowBatch ToRowBatch(TableSchema schema, DecodedBatch decoded)
     {

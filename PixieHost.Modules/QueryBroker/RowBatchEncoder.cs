@@ -17,6 +17,13 @@ public static class RowBatchEncoder
     private const int BatchCols = 1, BatchNumRows = 2, BatchEow = 3, BatchEos = 4, BatchTableId = 5;
     private const int ColBoolean = 1, ColInt64 = 2, ColUInt128 = 3, ColTime64 = 4, ColFloat64 = 5, ColString = 6;
 
+    /// <summary>How many rows of <paramref name="batch"/> fit one message of about <paramref name="maxBytes"/> (at least 1, at most <paramref name="maxRows"/>).</summary>
+    public static int RowsPerMessage(RowBatch batch, long maxBytes, int maxRows)
+    {
+        var bytesPerRow = Math.Max(1, batch.ByteSize / Math.Max(1, batch.RowCount));
+        return (int)Math.Clamp(maxBytes / bytesPerRow, 1, maxRows);
+    }
+
     /// <summary>Encodes rows [start, start+count) of <paramref name="batch"/> as one response message; returns its size.</summary>
     public static int EncodeResponse(IBufferWriter<byte> output, string queryId, RowBatch batch, int start, int count, string tableId, bool eow, bool eos)
     {

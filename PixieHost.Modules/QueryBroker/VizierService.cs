@@ -44,7 +44,7 @@ public sealed partial class VizierService(IQueryExecutor executor, IOptions<Vizi
         QueryResult result;
         try
         {
-            result = await executor.ExecuteAsync(ToQueryRequest(request), context.CancellationToken);
+            result = await executor.ExecuteAsync(ToQueryRequest(request) with { QueryId = queryId }, context.CancellationToken);
         }
         catch (PxlCompileException e)
         {
@@ -72,6 +72,12 @@ public sealed partial class VizierService(IQueryExecutor executor, IOptions<Vizi
         for (var t = 0; t < ids.Length; t++)
         {
             await WriteTableAsync(result.Tables[t], ids[t], queryId, responses, encryption);
+        }
+
+        foreach (var warning in result.Warnings)
+        {
+            LogWarning(logger, queryId, warning);
+            await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = queryId, Status = new Pb.Status { Code = (int)StatusCode.OK, Message = warning } });
         }
 
         await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = queryId, Data = new Pb.QueryData { ExecutionStats = ToStats(result.Stats, started) } });
@@ -171,11 +177,7 @@ public sealed partial class VizierService(IQueryExecutor executor, IOptions<Vizi
         return empty;
     }
 
-    private int RowsPerMessage(RowBatch batch)
-    {
-        var bytesPerRow = Math.Max(1, batch.ByteSize / Math.Max(1, batch.RowCount));
-        return (int)Math.Clamp(_options.MaxBatchBytes / bytesPerRow, 1, _options.MaxRowsPerBatch);
-    }
+    private int RowsPerMessage(RowBatch batch) => RowBatchEncoder.RowsPerMessage(batch, _options.MaxBatchBytes, _options.MaxRowsPerBatch);
 
     private static int LastNonEmpty(IReadOnlyList<RowBatch> batches)
     {
@@ -240,6 +242,9 @@ public sealed partial class VizierService(IQueryExecutor executor, IOptions<Vizi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Query {QueryId}: compile error at line {Line}, col {Column}: {Message}")]
     private static partial void LogCompileError(ILogger logger, string queryId, int line, int column, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Query {QueryId}: {Warning}")]
+    private static partial void LogWarning(ILogger logger, string queryId, string warning);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Query {QueryId}: execution failed")]
     private static partial void LogExecutionFailed(ILogger logger, string queryId, Exception exception);

@@ -9,11 +9,11 @@ namespace PixieHost.Cli;
 /// <summary>`pixie serve [--role r1,r2] [--config f.json] [--set Key=Value]...`: the role host.</summary>
 public static class ServeCommand
 {
-    public static Command Create(IReadOnlyDictionary<string, PixieModule[]> roles)
+    public static Command Create(IReadOnlyDictionary<string, PixieModule[]> roles, IReadOnlyList<PixieModule> standalone)
     {
         var role = new Option<string[]>("--role", "-r")
         {
-            Description = $"Roles to host, comma separated or repeated ({string.Join(", ", roles.Keys)}). None: standalone, all of them.",
+            Description = $"Roles to host, comma separated or repeated ({string.Join(", ", roles.Keys)}). None: standalone, every role in one process.",
             AllowMultipleArgumentsPerToken = true,
         };
         var config = new Option<string?>("--config", "-c") { Description = "JSON configuration file (same keys as --set)." };
@@ -28,7 +28,7 @@ public static class ServeCommand
             WebApplication app;
             try
             {
-                app = RoleHost.Build(new ServeSettings(selected, parse.GetValue(config), parse.GetValue(set) ?? []), roles);
+                app = RoleHost.Build(new ServeSettings(selected, parse.GetValue(config), parse.GetValue(set) ?? []), roles, standalone);
             }
             catch (Exception ex) when (ex is ArgumentException or FormatException or FileNotFoundException)
             {

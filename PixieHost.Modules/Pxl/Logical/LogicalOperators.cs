@@ -41,31 +41,62 @@ public sealed class LogicalMap : LogicalPlan
     public override string Describe() => $"LogicalMap: [{string.Join(", ", Exprs)}]";
 }
 
-/// <summary>Groups by <see cref="GroupBy"/> (none: one group) and computes <see cref="Aggregates"/> per group.</summary>
+/// <summary>
+/// Groups by <see cref="GroupBy"/> (none: one group) and computes <see cref="Aggregates"/> per group. A split plan
+/// runs it twice: <see cref="AggregateMode.Partial"/> on every node (output: keys, then each aggregate's state
+/// columns) and <see cref="AggregateMode.Final"/> on the cluster over those states.
+/// </summary>
 public sealed class LogicalAggregate : LogicalPlan
 {
-    public LogicalAggregate(LogicalPlan input, IReadOnlyList<ColumnExpr> groupBy, IReadOnlyList<AggregateCall> aggregates)
+    public LogicalAggregate(LogicalPlan input, IReadOnlyList<ColumnExpr> groupBy, IReadOnlyList<AggregateCall> aggregates, AggregateMode mode = AggregateMode.Single)
     {
         Inputs = [input];
         GroupBy = groupBy;
         Aggregates = aggregates;
-        Schema = groupBy.Select(g => new ColumnSchema(g.Name, g.Type, g.Semantic))
-            .Concat(aggregates.Select(a => new ColumnSchema(a.Name, a.Type, a.Semantic)))
-            .ToArray();
+        Mode = mode;
+        var keys = groupBy.Select(g => new ColumnSchema(g.Name, g.Type, g.Semantic));
+        var outputs = mode == AggregateMode.Partial
+            ? aggregates.SelectMany(StateSchema)
+            : aggregates.Select(a => new ColumnSchema(a.Name, a.Type, a.Semantic));
+        Schema = keys.Concat(outputs).ToArray();
     }
 
     public IReadOnlyList<ColumnExpr> GroupBy { get; }
 
     public IReadOnlyList<AggregateCall> Aggregates { get; }
 
+    public AggregateMode Mode { get; }
+
     public override IReadOnlyList<ColumnSchema> Schema { get; }
 
     public override IReadOnlyList<LogicalPlan> Inputs { get; }
 
-    public override LogicalPlan WithInputs(IReadOnlyList<LogicalPlan> inputs) => new LogicalAggregate(inputs[0], GroupBy, Aggregates);
+    public override LogicalPlan WithInputs(IReadOnlyList<LogicalPlan> inputs) => new LogicalAggregate(inputs[0], GroupBy, Aggregates, Mode);
+
+    public LogicalAggregate WithMode(AggregateMode mode, LogicalPlan input) => new(input, GroupBy, Aggregates, mode);
+
+    /// <summary>The columns a partial aggregate emits for <paramref name="a"/>: <c>name</c>, or <c>name$0</c>, <c>name$1</c>… for multi-column states.</summary>
+    public static IEnumerable<ColumnSchema> StateSchema(AggregateCall a)
+    {
+        var types = a.Function.Create(a.Argument.Type).StateTypes;
+        return types.Select((t, i) => new ColumnSchema(types.Count == 1 ? a.Name : $"{a.Name}${i}", t));
+    }
 
     public override string Describe() =>
-        $"LogicalAggregate: groups=[{string.Join(", ", GroupBy)}], aggs=[{string.Join(", ", Aggregates)}]";
+        $"LogicalAggregate: {(Mode == AggregateMode.Single ? string.Empty : $"mode={Mode}, ")}groups=[{string.Join(", ", GroupBy)}], aggs=[{string.Join(", ", Aggregates)}]";
+}
+
+/// <summary>Where an aggregate runs when a plan is split between nodes and the cluster.</summary>
+public enum AggregateMode
+{
+    /// <summary>On each node: raw rows in, per-group partial state out (e.g. mean → sum, count).</summary>
+    Partial,
+
+    /// <summary>On the cluster: partial states in (keys then state columns), merged and finished.</summary>
+    Final,
+
+    /// <summary>Everything in one place: raw rows in, finished values out.</summary>
+    Single,
 }
 
 /// <summary>The first <see cref="Count"/> rows (<c>df.head(n)</c>).</summary>
@@ -112,4 +143,20 @@ public sealed class LogicalUnion(IReadOnlyList<LogicalPlan> inputs) : LogicalPla
     public override LogicalPlan WithInputs(IReadOnlyList<LogicalPlan> inputs) => new LogicalUnion(inputs);
 
     public override string Describe() => $"LogicalUnion: inputs={Inputs.Count}";
+}
+
+/// <summary>
+/// The cluster side of a cut: the rows every node produced for node fragment <see cref="FragmentId"/>, in arrival order.
+/// </summary>
+public sealed class LogicalRemoteSource(int fragmentId, IReadOnlyList<ColumnSchema> schema) : LogicalPlan
+{
+    public int FragmentId { get; } = fragmentId;
+
+    public override IReadOnlyList<ColumnSchema> Schema { get; } = schema;
+
+    public override IReadOnlyList<LogicalPlan> Inputs => [];
+
+    public override LogicalPlan WithInputs(IReadOnlyList<LogicalPlan> inputs) => this;
+
+    public override string Describe() => $"LogicalRemoteSource: fragment={FragmentId} {Relation(Schema)}";
 }

@@ -4,19 +4,6 @@ using PixieHost.Modules.TableStore;
 
 namespace PixieHost.Modules.Pxl.Physical;
 
-/// <summary>Where an aggregate runs when a plan is split between nodes and the cluster.</summary>
-public enum AggregateMode
-{
-    /// <summary>On each node: raw rows in, per-group partial state out (e.g. mean → sum, count).</summary>
-    Partial,
-
-    /// <summary>On the cluster: partial states in (keys then state columns), merged and finished.</summary>
-    Final,
-
-    /// <summary>Everything in one place: raw rows in, finished values out.</summary>
-    Single,
-}
-
 /// <summary>
 /// Hash group-by: group ids per batch from a <see cref="StringGroupTable"/> (string keys, on dictionary codes) or a
 /// <see cref="GroupTable"/>, then each accumulator folds the batch in
@@ -36,7 +23,7 @@ public sealed class AggregateExec : ExecNode
         _keyIndices = groupBy.Select(g => input.Schema.IndexOf(g.Name)).ToArray();
         var keys = groupBy.Select(g => new ColumnSchema(g.Name, g.Type, g.Semantic));
         var outputs = mode == AggregateMode.Partial
-            ? aggregates.SelectMany(StateSchema)
+            ? aggregates.SelectMany(LogicalAggregate.StateSchema)
             : aggregates.Select(a => new ColumnSchema(a.Name, a.Type, a.Semantic));
         Schema = new TableSchema(input.Schema.Name, keys.Concat(outputs).ToArray());
     }
@@ -50,13 +37,6 @@ public sealed class AggregateExec : ExecNode
     public override TableSchema Schema { get; }
 
     public override IReadOnlyList<ExecNode> Children => [_input];
-
-    /// <summary>The columns a partial aggregate emits for <paramref name="a"/>: <c>name</c>, or <c>name$1</c>, <c>name$2</c>… for multi-column states.</summary>
-    public static IEnumerable<ColumnSchema> StateSchema(AggregateCall a)
-    {
-        var types = a.Function.Create(a.Argument.Type).StateTypes;
-        return types.Select((t, i) => new ColumnSchema(types.Count == 1 ? a.Name : $"{a.Name}${i}", t));
-    }
 
     public override IEnumerable<RowBatch> Execute(ExecContext context)
     {

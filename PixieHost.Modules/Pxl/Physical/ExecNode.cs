@@ -47,6 +47,9 @@ public sealed class ExecContext(TableStore.TableStore store, CancellationToken c
 
     /// <summary>Rows sources read.</summary>
     public long RecordsProcessed { get; set; }
+
+    /// <summary>The node fragments' output, when this is the cluster side of a split plan.</summary>
+    public IRemoteInputs? RemoteInputs { get; init; }
 }
 
 /// <summary>Batches already in memory (tests; later the receiving end of a node-to-cluster stream).</summary>

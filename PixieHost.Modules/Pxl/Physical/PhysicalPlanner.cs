@@ -1,8 +1,9 @@
 using PixieHost.Modules.Pxl.Logical;
+using PixieHost.Modules.TableStore;
 
 namespace PixieHost.Modules.Pxl.Physical;
 
-/// <summary>Maps each logical node to its operator. Aggregates run in <see cref="AggregateMode.Single"/> until plans are split across nodes.</summary>
+/// <summary>Maps each logical node to its operator.</summary>
 public static class PhysicalPlanner
 {
     public static SinkExec Plan(LogicalSink sink, long maxRowsPerTable) =>
@@ -14,10 +15,11 @@ public static class PhysicalPlanner
         LogicalUdtfSource u => new UdtfExec(u.Function, u.Context),
         LogicalFilter f => new FilterExec(Plan(f.Input), f.Predicate),
         LogicalMap m => new MapExec(Plan(m.Input), m.Exprs),
-        LogicalAggregate a => new AggregateExec(AggregateMode.Single, Plan(a.Input), a.GroupBy, a.Aggregates),
+        LogicalAggregate a => new AggregateExec(a.Mode, Plan(a.Input), a.GroupBy, a.Aggregates),
         LogicalLimit l => new LimitExec(Plan(l.Input), l.Count),
         LogicalUnion u => new UnionExec(u.Inputs.Select(Plan).ToArray()),
         LogicalJoin j => new HashJoinExec(Plan(j.Inputs[0]), Plan(j.Inputs[1]), j),
+        LogicalRemoteSource r => new RemoteSourceExec(r.FragmentId, new TableSchema($"fragment{r.FragmentId}", r.Schema.ToArray())),
         LogicalSink s => Plan(s, long.MaxValue),
         _ => throw new NotSupportedException($"No physical operator for {node.GetType().Name}."),
     };

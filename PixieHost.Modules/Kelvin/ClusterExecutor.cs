@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using PixieHost.Modules.Pxl;
+using PixieHost.Modules.Pxl.Distributed;
+using PixieHost.Modules.Pxl.Physical;
+using PixieHost.Modules.Rpc;
+
+namespace PixieHost.Modules.Kelvin;
+
+/// <summary>
+/// The kelvin's work: starts every node fragment on every pem at once, feeds their streams into the cluster plan
+/// (final aggregates, joins, unions, limits) and streams the result tables. A pem that fails or disappears
+/// mid-query does not fail the query: its stream ends, the others' rows still flow, and a warning names it.
+/// </summary>
+public sealed partial class ClusterExecutor(QueryExecutor engine, ILogger<ClusterExecutor> logger)
+{
+    public async IAsyncEnumerable<ClusterEvent> ExecuteAsync(
+        string queryId, DistributedPlan plan, IReadOnlyList<IPemConnection> pems, long nowNs, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var inputs = new FragmentInputs(plan.NodeFragments, pems.Count);
+        var warnings = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var counters = new FragmentCounters();
+        var pumps = new List<Task>();
+        foreach (var fragment in plan.NodeFragments)
+        {
+            foreach (var pem in pems)
+            {
+                pumps.Add(PumpAsync(queryId, pem, fragment, nowNs, inputs, counters, warnings, cts.Token));
+            }
+        }
+
+        var sinks = plan.ClusterSinks.Select(s => PhysicalPlanner.Plan(s, plan.MaxRowsPerTable)).ToArray();
+        for (var i = 0; i < sinks.Length; i++)
+        {
+            yield return new TableStarted(i, sinks[i].Schema);
+        }
+
+        var context = new ExecContext(engine.Store, cts.Token) { RemoteInputs = inputs };
+        try
+        {
+            await foreach (var e in BatchPump.RunAsync(token => Run(sinks, context), cancellationToken: cts.Token).ConfigureAwait(false))
+            {
+                yield return e;
+            }
+        }
+        finally
+        {
+            // Limits may be met before every pem finished: stop the rest and wait for their pumps to let go.
+            cts.Cancel();
+            await Task.WhenAll(pumps).ConfigureAwait(false);
+        }
+
+        foreach (var w in warnings.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => w.Value))
+        {
+            LogPemFailed(logger, queryId, w);
+            yield return new ClusterWarning(w);
+        }
+
+        var elapsedNs = (long)(Stopwatch.GetElapsedTime(started).Ticks * 100L);
+        yield return new ClusterStats(elapsedNs, counters.BytesProcessed + context.BytesProcessed, counters.RecordsProcessed + context.RecordsProcessed);
+    }
+
+    private static IEnumerable<ClusterEvent> Run(SinkExec[] sinks, ExecContext context)
+    {
+        for (var i = 0; i < sinks.Length; i++)
+        {
+            foreach (var batch in sinks[i].Execute(context))
+            {
+                yield return new TableBatch(i, batch);
+            }
+
+            yield return new TableEnded(i);
+        }
+    }
+
+    private static async Task PumpAsync(
+        string queryId, IPemConnection pem, PlanFragment fragment, long nowNs, FragmentInputs inputs, FragmentCounters counters, ConcurrentDictionary<string, string> warnings, CancellationToken token)
+    {
+        await Task.Yield();
+        try
+        {
+            await foreach (var batch in pem.ExecuteAsync(queryId, fragment, nowNs, counters, token).ConfigureAwait(false))
+            {
+                await inputs.WriteAsync(fragment.Id, batch, token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (!token.IsCancellationRequested)
+        {
+            warnings.TryAdd(pem.Name, $"{pem.Name} failed during the query ({Describe(e)}); the result is missing its data.");
+        }
+        catch (OperationCanceledException)
+        {
+            // The query ended or was cancelled; nothing is missing that was asked for.
+        }
+        catch (Exception) when (token.IsCancellationRequested)
+        {
+            // A stream torn down by the cancellation itself.
+        }
+        finally
+        {
+            inputs.WriterDone(fragment.Id);
+        }
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        RpcException r => $"{r.Status}: {r.Detail}",
+        _ => e.Message,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Query {QueryId}: {Warning}")]
+    private static partial void LogPemFailed(ILogger logger, string queryId, string warning);
+}

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PixieHost.Modules.Hosting;
+using PixieHost.Modules.Pem.Fragments;
+using PixieHost.Modules.Pxl;
+using PixieHost.Modules.Rpc;
+using PixieHost.Modules.Rpc.Plan;
+using PixieHost.Modules.Rpc.Server;
+using PixieHost.Modules.Rpc.VizierApi;
+
+namespace PixieHost.Modules.Kelvin;
+
+/// <summary>Registration of the kelvin and of the pem's fragment service: the two ends of a split query.</summary>
+public static class KelvinExtensions
+{
+    /// <summary>Pixie's kelvin port: the default <c>Agent:ListenAddress</c> of a kelvin.</summary>
+    public const string DefaultKelvinAddress = "127.0.0.1:59300";
+
+    /// <summary>The default <c>Agent:ListenAddress</c> of a pem's fragment service.</summary>
+    public const string DefaultPemAddress = "127.0.0.1:50500";
+
+    /// <summary>The cluster executor and the channel pool; what a query broker needs to run the cluster side in process.</summary>
+    public static IServiceCollection AddClusterExecution(this IServiceCollection services)
+    {
+        services.AddPxl();
+        services.TryAddSingleton<ClusterExecutor>();
+        services.TryAddSingleton<RpcChannelPool>();
+        return services;
+    }
+
+    /// <summary>The kelvin role: <c>px.internal.KelvinService</c> on <c>Agent:ListenAddress</c> (default 127.0.0.1:59300).</summary>
+    public static WebApplicationBuilder AddKelvin(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddClusterExecution();
+        builder.Services.TryAddSingleton<KelvinService>();
+        var address = AgentListenAddress(builder.Configuration, DefaultKelvinAddress);
+        builder.WebHost.ConfigureKestrel(k => k.ListenRpc(address));
+        builder.Services.AddSingleton<IListenerDescription>(new Listener($"kelvin (gRPC, px.internal.KelvinService): {address}"));
+        return builder;
+    }
+
+    public static void MapKelvin(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapRpcServerStreaming<KelvinService, ExecuteQueryRequest, ExecuteScriptResponse>(
+            InternalMethods.ExecuteQuery, static (s, request, responses, ctx) => s.ExecuteQuery(request, responses, ctx));
+        endpoints.MapRpcUnimplementedFallback();
+    }
+
+    /// <summary>A pem's half of split queries: <c>px.internal.PemService</c> on <c>Agent:ListenAddress</c> (default 127.0.0.1:50500).</summary>
+    public static WebApplicationBuilder AddPemFragments(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddPxl();
+        builder.Services.TryAddSingleton<PemFragmentService>();
+        var address = AgentListenAddress(builder.Configuration, DefaultPemAddress);
+        builder.WebHost.ConfigureKestrel(k => k.ListenRpc(address));
+        builder.Services.AddSingleton<IListenerDescription>(new Listener($"pem fragments (gRPC, px.internal.PemService): {address}"));
+        return builder;
+    }
+
+    public static void MapPemFragments(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapRpcServerStreaming<PemFragmentService, ExecuteFragmentRequest, ExecuteScriptResponse>(
+            InternalMethods.ExecuteFragment, static (s, request, responses, ctx) => s.ExecuteFragment(request, responses, ctx));
+        endpoints.MapRpcUnimplementedFallback();
+    }
+
+    /// <summary>Where this agent's RPC services listen: <c>Agent:ListenAddress</c>, else the role's default.</summary>
+    public static string AgentListenAddress(IConfiguration configuration, string fallback) =>
+        configuration["Agent:ListenAddress"] is { Length: > 0 } configured ? configured : fallback;
+
+    private sealed class Listener(string text) : IListenerDescription
+    {
+        public string Describe() => text;
+    }
+}
