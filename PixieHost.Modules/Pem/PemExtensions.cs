@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PixieHost.Modules.Hosting;
 using PixieHost.Modules.Pem.ProcessStats;
 using PixieHost.Modules.Pem.SocketTracer;
+using PixieHost.Modules.Pem.Synthetic;
 using PixieHost.Modules.TableStore;
 
 namespace PixieHost.Modules.Pem;
@@ -35,6 +36,8 @@ public static class PemExtensions
         builder.Services.AddOptions<PemOptions>().BindConfiguration(PemOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSocketTracer();
         builder.Services.AddOptions<SocketTracerOptions>().Configure<IOptions<HostingOptions>>((o, h) => o.Asid = h.Value.AgentShortId);
+        builder.Services.AddOptions<SyntheticDataOptions>().BindConfiguration(SyntheticDataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<SyntheticDataService>();
         builder.Services.AddHostedService<ProcessStatsService>();
         builder.Services.AddSingleton<SocketTracerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SocketTracerService>());

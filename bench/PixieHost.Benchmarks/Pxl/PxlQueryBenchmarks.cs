@@ -1,3 +1,4 @@
+using PixieHost.Modules.Pem.Synthetic;
 using BenchmarkDotNet.Attributes;
 using PixieHost.Modules.Pxl;
 using PixieHost.Modules.TableStore;
@@ -20,7 +21,7 @@ public class PxlQueryBenchmarks
     public void Setup()
     {
         var store = HttpEventsGenerator.CreateStore(Rows);
-        HttpEventsGenerator.AddJoinTables(store, 1_000_000);
+        JoinTablesGenerator.AddJoinTables(store, 1_000_000);
         _executor = NewExecutor(store);
     }
 

@@ -1,3 +1,4 @@
+using PixieHost.Modules.Pem.Synthetic;
 using System.Diagnostics;
 using PixieHost.Modules.Pxl;
 
@@ -16,7 +17,7 @@ public static partial class PxlQueryReport
         Environment.SetEnvironmentVariable("PIXIE_BENCH_ROWS", rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var sw = Stopwatch.StartNew();
         var store = HttpEventsGenerator.CreateStore(rows);
-        HttpEventsGenerator.AddJoinTables(store, 1_000_000);
+        JoinTablesGenerator.AddJoinTables(store, 1_000_000);
         var heap = GC.GetTotalMemory(forceFullCollection: true);
         Console.WriteLine($"generated {rows:N0} http_events rows + 2 x 1M join rows in {sw.Elapsed.TotalSeconds:F1} s; managed heap {heap / 1e6:F0} MB");
         var executor = PxlQueryBenchmarks.NewExecutor(store);

@@ -1,13 +1,12 @@
-using System.Text;
-using PixieHost.Modules.Pem;
 using PixieHost.Modules.TableStore;
 
-namespace PixieHost.Benchmarks.Pxl;
+namespace PixieHost.Modules.Pem.Synthetic;
 
 /// <summary>
 /// Synthetic http_events in the PEM's schema, in 8192-row batches like the tracer's: 20 pods (upids), ~10 methods,
 /// 1000 paths with one or two methods each (as real APIs have), log-normal latency (median 2 ms), a status mix,
-/// 10,000 rows per second of event time. Deterministic for a given seed.
+/// 10,000 rows per second of event time. Deterministic for a given seed, start time and agent short id: benchmarks,
+/// demos and the split-role tests load the same rows into several pems and into one reference store.
 /// </summary>
 public static class HttpEventsGenerator
 {
@@ -23,9 +22,9 @@ public static class HttpEventsGenerator
     /// <summary>The path every tenth script filters out: 3 % of the traffic.</summary>
     public const string HealthPath = "/healthz";
 
-    public static TableStore CreateStore(long rows, int seed = 42)
+    public static TableStore.TableStore CreateStore(long rows, int seed = 42)
     {
-        var store = new TableStore(new TableStoreOptions { DataLimitMb = 20_000, HttpEventsPercent = 90 });
+        var store = new TableStore.TableStore(new TableStoreOptions { DataLimitMb = 20_000, HttpEventsPercent = 90 });
         var table = store.GetOrAdd(PemSchemas.HttpEvents);
         foreach (var batch in Batches(rows, seed))
         {
@@ -35,7 +34,11 @@ public static class HttpEventsGenerator
         return store;
     }
 
-    public static IEnumerable<RowBatch> Batches(long rows, int seed = 42)
+    /// <param name="rows">How many rows.</param>
+    /// <param name="seed">The random seed: same seed, same rows.</param>
+    /// <param name="startNs">time_ of the first row; rows follow every <see cref="RowSpacingNs"/>.</param>
+    /// <param name="asid">The agent short id in the upids' first 32 bits (default 1).</param>
+    public static IEnumerable<RowBatch> Batches(long rows, int seed = 42, long startNs = StartNs, uint asid = 1)
     {
         var rng = new Random(seed);
         var paths = new string[1000];
@@ -52,7 +55,7 @@ public static class HttpEventsGenerator
             pathMethods[p] = (primary, rng.Next(Methods.Length));
         }
 
-        var upids = Enumerable.Range(0, 20).Select(i => new UInt128((1UL << 32) | (uint)(1000 + i), (ulong)(5_000_000 + i))).ToArray();
+        var upids = Enumerable.Range(0, 20).Select(i => new UInt128(((ulong)asid << 32) | (uint)(1000 + i), (ulong)(5_000_000 + i))).ToArray();
         var addrs = Enumerable.Range(0, 50).Select(i => $"10.0.{i / 10}.{i % 256}").ToArray();
         var statusTotal = Statuses.Sum(s => s.Weight);
         var reqHeaders = Enumerable.Range(0, 20).Select(i => $"{{\"Host\":\"svc{i}.default.svc\",\"User-Agent\":\"curl/8.5\"}}").ToArray();
@@ -78,7 +81,7 @@ public static class HttpEventsGenerator
                 }
 
                 var latency = (long)Math.Exp(Math.Log(2e6) + Gaussian(rng));
-                ((Int64ColumnBuilder)c[0]).Append(StartNs + (row * RowSpacingNs));
+                ((Int64ColumnBuilder)c[0]).Append(startNs + (row * RowSpacingNs));
                 ((UInt128ColumnBuilder)c[1]).Append(upids[pod]);
                 ((StringColumnBuilder)c[2]).Append(addrs[rng.Next(addrs.Length)]);
                 ((Int64ColumnBuilder)c[3]).Append(30_000 + rng.Next(30_000));
@@ -106,44 +109,6 @@ public static class HttpEventsGenerator
         }
     }
 
-    /// <summary>Two 1M-row tables for the join benchmark: requests and their owners, joined on a unique req_id.</summary>
-    public static void AddJoinTables(TableStore store, int rows, int seed = 7)
-    {
-        var rng = new Random(seed);
-        var left = store.GetOrAdd(new TableSchema("join_requests",
-        [
-            new ColumnSchema("time_", DataType.Time64NS), new ColumnSchema("req_id", DataType.Int64),
-            new ColumnSchema("latency", DataType.Int64), new ColumnSchema("req_path", DataType.String),
-        ]));
-        var right = store.GetOrAdd(new TableSchema("join_owners",
-        [
-            new ColumnSchema("time_", DataType.Time64NS), new ColumnSchema("id", DataType.Int64),
-            new ColumnSchema("service", DataType.String), new ColumnSchema("resp_status", DataType.Int64),
-        ]));
-        var ids = Enumerable.Range(0, rows).Select(i => (long)i * 7919).ToArray();
-        rng.Shuffle(ids);
-        for (var start = 0; start < rows; start += BatchRows)
-        {
-            var n = Math.Min(BatchRows, rows - start);
-            var l = new RowBatchBuilder(left.Schema, n);
-            var r = new RowBatchBuilder(right.Schema, n);
-            for (var i = start; i < start + n; i++)
-            {
-                ((Int64ColumnBuilder)l.Columns[0]).Append(StartNs + i);
-                ((Int64ColumnBuilder)l.Columns[1]).Append((long)i * 7919);
-                ((Int64ColumnBuilder)l.Columns[2]).Append((long)Math.Exp(Math.Log(2e6) + Gaussian(rng)));
-                ((StringColumnBuilder)l.Columns[3]).Append(Encoding.UTF8.GetBytes($"/api/resource{rng.Next(1000)}"));
-                ((Int64ColumnBuilder)r.Columns[0]).Append(StartNs + i);
-                ((Int64ColumnBuilder)r.Columns[1]).Append(ids[i]);
-                ((StringColumnBuilder)r.Columns[2]).Append($"svc{rng.Next(20)}");
-                ((Int64ColumnBuilder)r.Columns[3]).Append(rng.Next(10) == 0 ? 500 : 200);
-            }
-
-            left.Append(l.Build());
-            right.Append(r.Build());
-        }
-    }
-
-    private static double Gaussian(Random rng) =>
+    internal static double Gaussian(Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 }
