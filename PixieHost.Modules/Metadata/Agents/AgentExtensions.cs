@@ -57,6 +57,7 @@ public static class AgentExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<TableStore.TableStore>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<AgentHeartbeatService>(kind));
+        services.AddSingleton<IStatusSource>(sp => new AgentHeartbeatStatus(sp.GetRequiredKeyedService<AgentHeartbeatService>(kind)));
         return services;
     }
 

@@ -31,6 +31,7 @@ public static class MetadataServiceExtensions
         services.TryAddSingleton<MetadataService>();
         services.AddHostedService<AgentRegistrySweepService>();
         services.AddSingleton<IListenerDescription, MetadataListener>();
+        services.AddSingleton<IStatusSource, AgentRegistryStatus>();
         builder.WebHost.ConfigureKestrel(k => k.ListenRpc(k.ApplicationServices.GetRequiredService<IOptions<MetadataServiceOptions>>().Value.ListenAddress));
         return builder;
     }

@@ -46,6 +46,24 @@ public sealed class AgentExtensionsTests
     }
 
     [Test]
+    public async Task StatusSources_StandaloneAgentAfterOneBeat_RegistryAndAgentShowOnStatusz()
+    {
+        var builder = Builder();
+        builder.AddMetadataService();
+        builder.Services.AddAgentRegistration(AgentKind.Kelvin);
+        using var provider = builder.Services.BuildServiceProvider();
+        var service = provider.GetServices<IHostedService>().OfType<AgentHeartbeatService>().Single();
+
+        await service.BeatAsync(CancellationToken.None);
+
+        var sources = provider.GetServices<PixieHost.Modules.Hosting.IStatusSource>().ToDictionary(s => s.Name);
+        var registry = (System.Collections.IDictionary)sources["agent_registry"].Snapshot();
+        registry.Keys.Cast<string>().Should().Equal(service.Agent.ToString());
+        System.Text.Json.JsonSerializer.Serialize(sources["agent_kelvin"].Snapshot()).Should()
+            .Contain("\"registrations\":1").And.Contain("\"metadata_reachable\":true");
+    }
+
+    [Test]
     public void AddAgentRegistryClient_NoMetadataModule_RemoteRegistryAtTheConfiguredAddress()
     {
         var builder = Builder(new() { ["Agent:MetadataAddress"] = "vizier-metadata:50401" });
