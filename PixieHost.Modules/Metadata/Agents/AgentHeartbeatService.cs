@@ -35,11 +35,18 @@ public sealed partial class AgentHeartbeatService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_interval, time ?? TimeProvider.System);
-        do
+        try
         {
-            await BeatAsync(stoppingToken).ConfigureAwait(false);
+            do
+            {
+                await BeatAsync(stoppingToken).ConfigureAwait(false);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping mid-call: the call fails with CANCELLED or OperationCanceledException; neither is a failure of the service.
+        }
     }
 
     /// <summary>One step: register if needed, else heartbeat. Never throws for an unreachable registry.</summary>

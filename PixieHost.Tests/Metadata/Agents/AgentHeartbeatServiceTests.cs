@@ -66,7 +66,8 @@ public sealed class AgentHeartbeatServiceTests
     public async Task Start_RemoteMetadata_RegistersWithItsTablesThenHeartbeats()
     {
         await using var metadata = await MetadataTestHost.StartAsync(RpcTestHost.FreePort());
-        var host = await StartAgentAsync(metadata.Address, StoreWith(PemSchemas.HttpEvents, PemSchemas.ProcessStats));
+        using var logs = new RecordingLoggerProvider();
+        var host = await StartAgentAsync(metadata.Address, StoreWith(PemSchemas.HttpEvents, PemSchemas.ProcessStats), logs);
         try
         {
             var local = host.Services.GetRequiredService<LocalAgent>();
@@ -88,6 +89,9 @@ public sealed class AgentHeartbeatServiceTests
         {
             await StopAsync(host);
         }
+
+        logs.Entries.Should().NotContain(e => e.Level >= LogLevel.Warning, "a healthy run and a clean stop log no warning");
+        logs.Messages(LogLevel.Information).Should().ContainSingle(m => m.StartsWith($"registered with the metadata service at {metadata.Address} as pem 9 (", StringComparison.Ordinal));
     }
 
     [Test]
@@ -108,7 +112,7 @@ public sealed class AgentHeartbeatServiceTests
     public async Task MetadataRestart_SamePort_AgentRegistersAgainAndWarnsOnce()
     {
         var port = RpcTestHost.FreePort();
-        var logs = new RecordingLoggerProvider();
+        using var logs = new RecordingLoggerProvider();
         var first = await MetadataTestHost.StartAsync(port);
         var host = await StartAgentAsync(first.Address, logs: logs);
         try
