@@ -48,7 +48,8 @@ public sealed class LocalAgentStatusSource : IAgentStatusSource
 
     public IReadOnlyList<AgentStatus> GetAgents(long nowNs) => [_template with { LastHeartbeatNs = nowNs }];
 
-    private static string FirstIpv4()
+    /// <summary>The first non-loopback IPv4 address of an interface that is up, else 127.0.0.1.</summary>
+    internal static string FirstIpv4()
     {
         try
         {
@@ -77,7 +78,7 @@ public sealed class LocalAgentStatusSource : IAgentStatusSource
     }
 
     /// <summary>Whether /lib/modules/&lt;release&gt;/build exists, as Pixie's PEM checks before compiling BPF.</summary>
-    private static bool KernelHeadersInstalled()
+    internal static bool KernelHeadersInstalled()
     {
         try
         {
