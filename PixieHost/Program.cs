@@ -3,6 +3,7 @@ using PixieHost.Cli;
 using PixieHost.Modules.Hosting;
 using PixieHost.Modules.Kelvin;
 using PixieHost.Modules.Metadata;
+using PixieHost.Modules.Metadata.Agents;
 using PixieHost.Modules.Pem;
 using PixieHost.Modules.QueryBroker;
 
@@ -20,6 +21,7 @@ public static class Program
         ["pem"] = [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.Pem, ModuleCatalog.PemFragments],
         ["kelvin"] = [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.Kelvin],
         ["query-broker"] = [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.QueryBroker, ModuleCatalog.RegistryTopology],
+        ["metadata"] = [ModuleCatalog.MetadataService],
     };
 
     /// <summary>
@@ -58,10 +60,13 @@ public static class ModuleCatalog
 
     public static readonly PixieModule QueryBroker = new("query-broker", b => b.AddQueryBroker(), app => app.MapQueryBroker());
 
-    /// <summary>The pem's half of split queries: runs node fragments for a kelvin.</summary>
+    /// <summary>The pem's half of split queries: runs node fragments for a kelvin; registers with the metadata service.</summary>
     public static readonly PixieModule PemFragments = new("pem-fragments", b => b.AddPemFragments(), app => app.MapPemFragments());
 
     public static readonly PixieModule Kelvin = new("kelvin", b => b.AddKelvin(), app => app.MapKelvin());
+
+    /// <summary>The agent registry: pems and kelvins register and heartbeat; brokers list the healthy ones.</summary>
+    public static readonly PixieModule MetadataService = new("metadata-service", b => b.AddMetadataService(), app => app.MapMetadataService());
 
     /// <summary>Standalone: the broker's queries run on this process's own pem and kelvin.</summary>
     public static readonly PixieModule InProcessTopology = new("in-process-topology", b => b.Services.AddInProcessTopology());

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PixieHost.Modules.Hosting;
+using PixieHost.Modules.Metadata.Agents;
 using PixieHost.Modules.Pem.Fragments;
 using PixieHost.Modules.Pxl;
 using PixieHost.Modules.Rpc;
@@ -17,12 +18,6 @@ namespace PixieHost.Modules.Kelvin;
 /// <summary>Registration of the kelvin and of the pem's fragment service: the two ends of a split query.</summary>
 public static class KelvinExtensions
 {
-    /// <summary>Pixie's kelvin port: the default <c>Agent:ListenAddress</c> of a kelvin.</summary>
-    public const string DefaultKelvinAddress = "127.0.0.1:59300";
-
-    /// <summary>The default <c>Agent:ListenAddress</c> of a pem's fragment service.</summary>
-    public const string DefaultPemAddress = "127.0.0.1:50500";
-
     /// <summary>The cluster executor and the channel pool; what a query broker needs to run the cluster side in process.</summary>
     public static IServiceCollection AddClusterExecution(this IServiceCollection services)
     {
@@ -32,12 +27,17 @@ public static class KelvinExtensions
         return services;
     }
 
-    /// <summary>The kelvin role: <c>px.internal.KelvinService</c> on <c>Agent:ListenAddress</c> (default 127.0.0.1:59300).</summary>
+    /// <summary>
+    /// The kelvin role: <c>px.internal.KelvinService</c> on <c>Agent:ListenAddress</c> (default 127.0.0.1:59300),
+    /// registered with the metadata service, px.GetAgentStatus() read from it.
+    /// </summary>
     public static WebApplicationBuilder AddKelvin(this WebApplicationBuilder builder)
     {
+        builder.Services.AddAgentRegistration(AgentKind.Kelvin);
+        builder.Services.AddAgentStatusFromRegistry();
         builder.Services.AddClusterExecution();
         builder.Services.TryAddSingleton<KelvinService>();
-        var address = AgentListenAddress(builder.Configuration, DefaultKelvinAddress);
+        var address = AgentListenAddress(builder.Configuration, AgentKind.Kelvin);
         builder.WebHost.ConfigureKestrel(k => k.ListenRpc(address));
         builder.Services.AddSingleton<IListenerDescription>(new Listener($"kelvin (gRPC, px.internal.KelvinService): {address}"));
         return builder;
@@ -50,12 +50,16 @@ public static class KelvinExtensions
         endpoints.MapRpcUnimplementedFallback();
     }
 
-    /// <summary>A pem's half of split queries: <c>px.internal.PemService</c> on <c>Agent:ListenAddress</c> (default 127.0.0.1:50500).</summary>
+    /// <summary>
+    /// A pem's half of split queries: <c>px.internal.PemService</c> on <c>Agent:ListenAddress</c> (default
+    /// 127.0.0.1:50500), registered with the metadata service with its tables.
+    /// </summary>
     public static WebApplicationBuilder AddPemFragments(this WebApplicationBuilder builder)
     {
+        builder.Services.AddAgentRegistration(AgentKind.Pem);
         builder.Services.AddPxl();
         builder.Services.TryAddSingleton<PemFragmentService>();
-        var address = AgentListenAddress(builder.Configuration, DefaultPemAddress);
+        var address = AgentListenAddress(builder.Configuration, AgentKind.Pem);
         builder.WebHost.ConfigureKestrel(k => k.ListenRpc(address));
         builder.Services.AddSingleton<IListenerDescription>(new Listener($"pem fragments (gRPC, px.internal.PemService): {address}"));
         return builder;
@@ -68,9 +72,9 @@ public static class KelvinExtensions
         endpoints.MapRpcUnimplementedFallback();
     }
 
-    /// <summary>Where this agent's RPC services listen: <c>Agent:ListenAddress</c>, else the role's default.</summary>
-    public static string AgentListenAddress(IConfiguration configuration, string fallback) =>
-        configuration["Agent:ListenAddress"] is { Length: > 0 } configured ? configured : fallback;
+    /// <summary>Where this agent's RPC services listen: <c>Agent:ListenAddress</c>, else the default of <paramref name="kind"/>.</summary>
+    public static string AgentListenAddress(IConfiguration configuration, AgentKind kind) =>
+        (configuration.GetSection(AgentOptions.Section).Get<AgentOptions>() ?? new AgentOptions()).ListenAddressFor(kind);
 
     private sealed class Listener(string text) : IListenerDescription
     {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using PixieHost.Modules.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PixieHost.Modules.Kelvin;
+using PixieHost.Modules.Metadata.Agents;
 using PixieHost.Modules.Pxl;
 
 namespace PixieHost.Modules.QueryBroker;
@@ -41,6 +42,8 @@ public static class QueryBrokerExtensions
     /// <summary>Split roles: queries run on the agents registered with the metadata service.</summary>
     public static IServiceCollection AddRegistryTopology(this IServiceCollection services)
     {
+        services.AddAgentRegistryClient();
+        services.AddAgentStatusFromRegistry();
         services.AddSingleton<IVizierTopology, RegistryTopology>();
         return services;
     }

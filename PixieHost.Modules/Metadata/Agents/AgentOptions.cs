@@ -8,8 +8,11 @@ public sealed class AgentOptions
 {
     public const string Section = "Agent";
 
-    /// <summary>Default of <see cref="ListenAddress"/>.</summary>
-    public const string DefaultListenAddress = "127.0.0.1:50500";
+    /// <summary>Default <see cref="ListenAddress"/> of a pem (its fragment service).</summary>
+    public const string DefaultPemListenAddress = "127.0.0.1:50500";
+
+    /// <summary>Default <see cref="ListenAddress"/> of a kelvin (Pixie's kelvin port).</summary>
+    public const string DefaultKelvinListenAddress = "127.0.0.1:59300";
 
     /// <summary>
     /// <c>host:port</c> of the metadata service (a host name is fine, e.g. <c>vizier-metadata:50400</c>). Default
@@ -17,8 +20,15 @@ public sealed class AgentOptions
     /// </summary>
     public string MetadataAddress { get; set; } = MetadataServiceOptions.DefaultListenAddress;
 
-    /// <summary>Address this agent's internal RPC services (fragment execution) listen on, <c>ip:port</c>. Default <c>127.0.0.1:50500</c>.</summary>
-    public string ListenAddress { get; set; } = DefaultListenAddress;
+    /// <summary>
+    /// Address this agent's internal RPC services listen on, <c>ip:port</c>. Default (empty): <c>127.0.0.1:50500</c>
+    /// for a pem (px.internal.PemService), <c>127.0.0.1:59300</c> for a kelvin (px.internal.KelvinService).
+    /// </summary>
+    public string ListenAddress { get; set; } = string.Empty;
+
+    /// <summary><see cref="ListenAddress"/>, or the default of <paramref name="kind"/>.</summary>
+    public string ListenAddressFor(AgentKind kind) =>
+        ListenAddress.Trim() is { Length: > 0 } configured ? configured : kind == AgentKind.Kelvin ? DefaultKelvinListenAddress : DefaultPemListenAddress;
 
     /// <summary>
     /// <c>host:port</c> the query broker and kelvin should dial to reach this agent, when it differs from
@@ -55,7 +65,10 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 
         try
         {
-            RpcKestrelExtensions.ParseEndpoint(options.ListenAddress);
+            if (options.ListenAddress.Trim().Length > 0)
+            {
+                RpcKestrelExtensions.ParseEndpoint(options.ListenAddress);
+            }
         }
         catch (FormatException e)
         {

@@ -44,21 +44,21 @@ public sealed class LocalAgent
     {
         var ip = LocalAgentStatusSource.FirstIpv4();
         var createNs = (time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
-        return new LocalAgent(kind, asid, AdvertisedAddress(options, ip), createNs, ipAddress: ip);
+        return new LocalAgent(kind, asid, AdvertisedAddress(options, kind, ip), createNs, ipAddress: ip);
     }
 
     /// <summary>
-    /// <see cref="AgentOptions.AdvertiseAddress"/> when set; else <see cref="AgentOptions.ListenAddress"/>, with a
+    /// <see cref="AgentOptions.AdvertiseAddress"/> when set; else the listen address of <paramref name="kind"/>, with a
     /// wildcard host (0.0.0.0, [::]) replaced by <paramref name="ip"/>, since nobody can dial a wildcard.
     /// </summary>
-    public static string AdvertisedAddress(AgentOptions options, string ip)
+    public static string AdvertisedAddress(AgentOptions options, AgentKind kind, string ip)
     {
         if (options.AdvertiseAddress.Length > 0)
         {
             return options.AdvertiseAddress;
         }
 
-        var listen = options.ListenAddress.Trim();
+        var listen = options.ListenAddressFor(kind);
         var colon = listen.LastIndexOf(':');
         var host = colon < 0 ? listen : listen[..colon];
         return host is "0.0.0.0" or "[::]" or "" ? $"{ip}{listen[colon..]}" : listen;

@@ -126,7 +126,7 @@ public sealed class AgentExtensionsTests
     [TestCase("0.0.0.0:50500", "pem-0.pixie:50500", "pem-0.pixie:50500")]
     public void AdvertisedAddress_ListenAndAdvertise_WhatOthersDial(string listen, string advertise, string expected)
     {
-        LocalAgent.AdvertisedAddress(new AgentOptions { ListenAddress = listen, AdvertiseAddress = advertise }, "10.2.3.4").Should().Be(expected);
+        LocalAgent.AdvertisedAddress(new AgentOptions { ListenAddress = listen, AdvertiseAddress = advertise }, AgentKind.Pem, "10.2.3.4").Should().Be(expected);
     }
 
     [TestCase(true)]
