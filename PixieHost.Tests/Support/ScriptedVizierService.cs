@@ -18,9 +18,20 @@ public sealed class ScriptedVizierService
 
     public Dictionary<string, string> LastHeaders { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public static void Map(WebApplication app) =>
+    /// <summary>The status code HealthCheck reports (then it waits for the client to hang up).</summary>
+    public int HealthCode { get; set; }
+
+    public static void Map(WebApplication app)
+    {
         app.MapRpcServerStreaming<ScriptedVizierService, ExecuteScriptRequest, ExecuteScriptResponse>(
             VizierServiceMethods.ExecuteScript, static (s, request, responses, ctx) => s.RunAsync(request, responses, ctx));
+        app.MapRpcServerStreaming<ScriptedVizierService, HealthCheckRequest, HealthCheckResponse>(
+            VizierServiceMethods.HealthCheck, static async (s, _, responses, ctx) =>
+            {
+                await responses.WriteAsync(new HealthCheckResponse { Status = new Status { Code = s.HealthCode, Message = "scripted" } });
+                await Task.Delay(Timeout.Infinite, ctx.CancellationToken);
+            });
+    }
 
     public static ExecuteScriptResponse Metadata(string id, string name, params (string Name, DataType Type)[] columns)
     {
