@@ -180,6 +180,30 @@ public sealed class PixieClientTests
     }
 
     [Test]
+    public async Task RunScriptAsync_FilterMatchesNothing_EmptyCompleteTable()
+    {
+        using var client = new PixieClient(_host!.Address.ToString());
+
+        var result = await client.RunScriptAsync("import px\ndf = px.DataFrame('http_events', start_time=0)\npx.display(df[df.resp_status == 999], 'none')\n");
+
+        var table = result["none"];
+        (table.Complete, table.RowCount, table.Batches.Count).Should().Be((true, 0L, 0));
+        table.Columns.Should().HaveCount(PemSchemas.HttpEvents.Count);
+    }
+
+    [Test]
+    public async Task RunScriptAsync_CancelledBeforeStart_OperationCanceled()
+    {
+        using var client = new PixieClient(_host!.Address.ToString());
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        var act = () => client.RunScriptAsync(HttpScript, cancellationToken: cts.Token);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Test]
     public async Task HealthCheckAsync_Serving_True()
     {
         using var client = new PixieClient(_host!.Address.ToString(), new PixieClientOptions { Timeout = TimeSpan.FromSeconds(10) });
