@@ -7,7 +7,11 @@ namespace PixieHost.Modules.Rpc;
 /// <summary>
 /// The gRPC length-prefixed message: 1 byte compressed flag, 4 bytes big-endian payload length, payload.
 /// </summary>
+#if PIXIE_CLIENT_SDK
+internal static class GrpcFraming
+#else
 public static class GrpcFraming
+#endif
 {
     /// <summary>Reads the 5-byte prefix; false when fewer than 5 bytes are buffered.</summary>
     public static bool TryReadHeader(in ReadOnlySequence<byte> buffer, out bool compressed, out uint length)

@@ -5,7 +5,11 @@ using Google.Protobuf;
 namespace PixieHost.Modules.Rpc;
 
 /// <summary>Reads length-prefixed messages from a body pipe (server request bodies and client response bodies).</summary>
+#if PIXIE_CLIENT_SDK
+internal static class GrpcMessageReader
+#else
 public static class GrpcMessageReader
+#endif
 {
     /// <summary>
     /// The next message, or null at a clean end of stream. Throws <see cref="RpcException"/> for a compressed

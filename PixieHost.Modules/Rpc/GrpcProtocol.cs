@@ -1,7 +1,11 @@
 namespace PixieHost.Modules.Rpc;
 
 /// <summary>Header names, content types and limits of the gRPC-over-HTTP/2 protocol.</summary>
+#if PIXIE_CLIENT_SDK
+internal static class GrpcProtocol
+#else
 public static class GrpcProtocol
+#endif
 {
     public const string ContentType = "application/grpc";
     public const string StatusHeader = "grpc-status";

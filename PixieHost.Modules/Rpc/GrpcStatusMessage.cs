@@ -6,7 +6,11 @@ namespace PixieHost.Modules.Rpc;
 /// Percent-encoding of <c>grpc-message</c> as the gRPC spec defines it: UTF-8, and only bytes outside
 /// 0x20-0x7E plus '%' itself are escaped (<c>Uri.EscapeDataString</c> escapes more and grpc-js then shows the escapes).
 /// </summary>
+#if PIXIE_CLIENT_SDK
+internal static class GrpcStatusMessage
+#else
 public static class GrpcStatusMessage
+#endif
 {
     public static string Encode(string message)
     {

@@ -1,7 +1,11 @@
 namespace PixieHost.Modules.Rpc;
 
 /// <summary>The <c>grpc-timeout</c> header: at most 8 ASCII digits and a unit (H, M, S, m, u, n).</summary>
+#if PIXIE_CLIENT_SDK
+internal static class GrpcTimeout
+#else
 public static class GrpcTimeout
+#endif
 {
     private const long MaxValue = 99_999_999;
 

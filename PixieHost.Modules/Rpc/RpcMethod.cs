@@ -3,7 +3,11 @@ using Google.Protobuf;
 namespace PixieHost.Modules.Rpc;
 
 /// <summary>The four gRPC call shapes.</summary>
+#if PIXIE_CLIENT_SDK
+internal enum RpcMethodType
+#else
 public enum RpcMethodType
+#endif
 {
     Unary,
     ClientStreaming,
@@ -15,7 +19,11 @@ public enum RpcMethodType
 /// One method of a service, shared by the server mapping and the client: the HTTP/2 path
 /// (<c>/package.Service/Method</c>), the call shape and the parsers of both message types.
 /// </summary>
+#if PIXIE_CLIENT_SDK
+internal sealed class RpcMethod<TRequest, TResponse>
+#else
 public sealed class RpcMethod<TRequest, TResponse>
+#endif
     where TRequest : IMessage<TRequest>
     where TResponse : IMessage<TResponse>
 {

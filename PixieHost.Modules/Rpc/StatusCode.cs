@@ -1,4 +1,9 @@
+// PixieHost.Client compiles this file too: there it is the SDK's public status code (PixieException.Status).
+#if PIXIE_CLIENT_SDK
+namespace PixieHost.Client;
+#else
 namespace PixieHost.Modules.Rpc;
+#endif
 
 /// <summary>gRPC status codes; the numbers are the wire values of <c>grpc-status</c>.</summary>
 public enum StatusCode

@@ -14,7 +14,11 @@ namespace PixieHost.Modules.Rpc.Client;
 /// per server address. Unary calls retry UNAVAILABLE through a Polly pipeline; streaming calls never retry (the
 /// server may already have acted on part of the stream).
 /// </summary>
+#if PIXIE_CLIENT_SDK
+internal sealed class RpcChannel : IDisposable
+#else
 public sealed class RpcChannel : IDisposable
+#endif
 {
     private static readonly MediaTypeHeaderValue GrpcMediaType = new(GrpcProtocol.ContentType);
     private readonly HttpClient _client;

@@ -1,7 +1,11 @@
 namespace PixieHost.Modules.Rpc.Client;
 
 /// <summary>Client-side settings of an <see cref="RpcChannel"/>.</summary>
+#if PIXIE_CLIENT_SDK
+internal sealed class RpcChannelOptions
+#else
 public sealed class RpcChannelOptions
+#endif
 {
     /// <summary>Largest response message accepted, in bytes; larger ones fail with RESOURCE_EXHAUSTED. Default 4 MiB.</summary>
     public int MaxReceiveMessageSize { get; set; } = GrpcProtocol.DefaultMaxReceiveMessageSize;
@@ -20,7 +24,11 @@ public sealed class RpcChannelOptions
 }
 
 /// <summary>Per-call settings.</summary>
+#if PIXIE_CLIENT_SDK
+internal sealed class RpcCallOptions
+#else
 public sealed class RpcCallOptions
+#endif
 {
     /// <summary>The call's deadline, sent as <c>grpc-timeout</c> and enforced here too; null means none.</summary>
     public TimeSpan? Timeout { get; init; }

@@ -1,7 +1,11 @@
 namespace PixieHost.Modules.Rpc.VizierApi;
 
 /// <summary>The methods of Pixie's <c>px.api.vizierpb.VizierService</c>, shared by the server mapping and clients.</summary>
+#if PIXIE_CLIENT_SDK
+internal static class VizierServiceMethods
+#else
 public static class VizierServiceMethods
+#endif
 {
     public const string ServiceName = "px.api.vizierpb.VizierService";
 
