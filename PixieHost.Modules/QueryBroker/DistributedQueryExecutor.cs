@@ -25,8 +25,10 @@ public sealed class DistributedQueryExecutor(QueryExecutor engine, IVizierTopolo
         return new QueryResult(result.Tables, stats) { Warnings = [.. vizier.Warnings, .. result.Warnings] };
     }
 
+    public string Explain(QueryRequest request) => Explain(engine, request);
+
     /// <summary>The single-node EXPLAIN, then "== Distributed Plan ==": each node fragment and the cluster side.</summary>
-    public string Explain(QueryRequest request)
+    public static string Explain(QueryExecutor engine, QueryRequest request)
     {
         var (query, _, maxRows) = engine.PlanLogical(request);
         return engine.Explain(request) + "\n== Distributed Plan ==\n" + DistributedPlanner.Split(query, maxRows).Explain();

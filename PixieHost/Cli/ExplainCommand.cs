@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PixieHost.Modules.Pem;
 using PixieHost.Modules.Pxl;
+using PixieHost.Modules.QueryBroker;
 using PixieHost.Modules.Pxl.Compiler;
 
 namespace PixieHost.Cli;
@@ -40,7 +41,7 @@ public static class ExplainCommand
                 }
 
                 var executor = new QueryExecutor(store);
-                Console.Write(executor.Explain(new QueryRequest(source.Pxl, args, source.Name) { Vis = source.Vis }));
+                Console.Write(DistributedQueryExecutor.Explain(executor, new QueryRequest(source.Pxl, args, source.Name) { Vis = source.Vis }));
                 return 0;
             }
             catch (PxlCompileException ex)

@@ -62,6 +62,11 @@ public static class RunCommand
                     ? await client.RunAsync(VisCalls.Request(source.Pxl, vis, args), cancellationToken: ct).ConfigureAwait(false)
                     : await client.RunScriptAsync(source.Pxl, args, source.Name, cancellationToken: ct).ConfigureAwait(false);
                 ResultPrinter.Print(result, format, Console.Out);
+                foreach (var warning in result.Warnings)
+                {
+                    // On stderr, so -o json and csv stay parseable.
+                    await Console.Error.WriteLineAsync($"pixie: warning: {warning}").ConfigureAwait(false);
+                }
                 return 0;
             }
             catch (PxlCompileException ex)

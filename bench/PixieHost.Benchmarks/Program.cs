@@ -15,6 +15,12 @@ public static class Program
             return;
         }
 
+        if (args is ["quick", "vizier", ..])
+        {
+            Vizier.VizierReport.Run(args.Length > 2 ? long.Parse(args[2], CultureInfo.InvariantCulture) : 5_000_000, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5);
+            return;
+        }
+
         if (args is ["quick", "quantiles", ..])
         {
             QuantileMicro.Run();
