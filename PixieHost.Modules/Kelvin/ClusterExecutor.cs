@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using PixieHost.Modules.Metadata.Agents;
 using PixieHost.Modules.Pxl;
 using PixieHost.Modules.Pxl.Distributed;
 using PixieHost.Modules.Pxl.Physical;
@@ -12,10 +13,15 @@ namespace PixieHost.Modules.Kelvin;
 /// <summary>
 /// The kelvin's work: starts every node fragment on every pem at once, feeds their streams into the cluster plan
 /// (final aggregates, joins, unions, limits) and streams the result tables. A pem that fails or disappears
-/// mid-query does not fail the query: its stream ends, the others' rows still flow, and a warning names it.
+/// mid-query does not fail the query: its stream ends, the others' rows still flow, and a warning names it. With a
+/// <paramref name="registry"/>, a pem that stops heartbeating during the query (a hung process, a partitioned
+/// node: nothing resets its stream) is dropped as soon as the registry calls it unresponsive, instead of at the deadline.
 /// </summary>
-public sealed partial class ClusterExecutor(QueryExecutor engine, ILogger<ClusterExecutor> logger)
+public sealed partial class ClusterExecutor(QueryExecutor engine, ILogger<ClusterExecutor> logger, IAgentRegistry? registry = null)
 {
+    /// <summary>How often a running query asks the registry whether its pems still heartbeat.</summary>
+    public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     public async IAsyncEnumerable<ClusterEvent> ExecuteAsync(
         string queryId, DistributedPlan plan, IReadOnlyList<IPemConnection> pems, long nowNs, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -24,14 +30,17 @@ public sealed partial class ClusterExecutor(QueryExecutor engine, ILogger<Cluste
         var inputs = new FragmentInputs(plan.NodeFragments, pems.Count);
         var warnings = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var counters = new FragmentCounters();
+        var pemTokens = pems.Select(_ => CancellationTokenSource.CreateLinkedTokenSource(cts.Token)).ToArray();
         var pumps = new List<Task>();
         foreach (var fragment in plan.NodeFragments)
         {
-            foreach (var pem in pems)
+            for (var p = 0; p < pems.Count; p++)
             {
-                pumps.Add(PumpAsync(queryId, pem, fragment, nowNs, inputs, counters, warnings, cts.Token));
+                pumps.Add(PumpAsync(queryId, pems[p], fragment, nowNs, inputs, counters, warnings, pemTokens[p].Token));
             }
         }
+
+        var watch = registry is null || pumps.Count == 0 ? Task.CompletedTask : WatchHealthAsync(pems, pemTokens, warnings, cts.Token);
 
         var sinks = plan.ClusterSinks.Select(s => PhysicalPlanner.Plan(s, plan.MaxRowsPerTable)).ToArray();
         for (var i = 0; i < sinks.Length; i++)
@@ -52,6 +61,11 @@ public sealed partial class ClusterExecutor(QueryExecutor engine, ILogger<Cluste
             // Limits may be met before every pem finished: stop the rest and wait for their pumps to let go.
             cts.Cancel();
             await Task.WhenAll(pumps).ConfigureAwait(false);
+            await watch.ConfigureAwait(false);
+            foreach (var t in pemTokens)
+            {
+                t.Dispose();
+            }
         }
 
         foreach (var w in warnings.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => w.Value))
@@ -103,6 +117,40 @@ public sealed partial class ClusterExecutor(QueryExecutor engine, ILogger<Cluste
         finally
         {
             inputs.WriterDone(fragment.Id);
+        }
+    }
+
+    private async Task WatchHealthAsync(IReadOnlyList<IPemConnection> pems, CancellationTokenSource[] pemTokens, ConcurrentDictionary<string, string> warnings, CancellationToken token)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(HealthPollInterval, token).ConfigureAwait(false);
+                IReadOnlyList<AgentInfo> agents;
+                try
+                {
+                    agents = await registry!.ListAgentsAsync(token).ConfigureAwait(false);
+                }
+                catch (RpcException)
+                {
+                    continue; // The registry being away says nothing about the pems.
+                }
+
+                for (var p = 0; p < pems.Count; p++)
+                {
+                    var agent = agents.FirstOrDefault(a => a.Kind == AgentKind.Pem && a.Registration.RpcAddress == pems[p].Address);
+                    if (agent is { State: AgentState.Unresponsive } && !pemTokens[p].IsCancellationRequested)
+                    {
+                        warnings.TryAdd(pems[p].Name, $"{pems[p].Name} stopped heartbeating during the query; the result is missing its data.");
+                        await pemTokens[p].CancelAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The query ended.
         }
     }
 

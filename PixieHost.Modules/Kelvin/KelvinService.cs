@@ -36,7 +36,7 @@ public sealed class KelvinService(QueryExecutor engine, ClusterExecutor executor
 
         // Pems get the time left before the broker's deadline, less a margin so their failure reaches the broker as a warning.
         TimeSpan? timeout = context.Deadline is { } deadline ? (deadline - DateTime.UtcNow) * 0.9 : null;
-        var pems = request.Pems.Select(p => (IPemConnection)new RemotePemConnection(p.Name, channels.Get(p.Address), timeout)).ToArray();
+        var pems = request.Pems.Select(p => (IPemConnection)new RemotePemConnection(p.Name, p.Address, channels.Get(p.Address), timeout)).ToArray();
         var relations = new List<TableSchema>();
         var buffer = new ArrayBufferWriter<byte>(MaxBytesPerMessage + (MaxBytesPerMessage / 4));
         await foreach (var e in executor.ExecuteAsync(request.QueryId, plan, pems, request.NowNs, context.CancellationToken))

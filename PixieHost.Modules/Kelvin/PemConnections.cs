@@ -35,6 +35,9 @@ public interface IPemConnection
     /// <summary>How warnings name it, e.g. "pem 3 (node-a, 10.0.0.5:50500)".</summary>
     string Name { get; }
 
+    /// <summary>Its RPC address as registered with the metadata service ("in-process" for the local pem).</summary>
+    string Address { get; }
+
     /// <summary>Runs <paramref name="fragment"/> on the pem and streams its output batches.</summary>
     IAsyncEnumerable<RowBatch> ExecuteAsync(string queryId, PlanFragment fragment, long nowNs, FragmentCounters counters, CancellationToken cancellationToken);
 }
@@ -43,6 +46,8 @@ public interface IPemConnection
 public sealed class LocalPemConnection(QueryExecutor engine, string name) : IPemConnection
 {
     public string Name { get; } = name;
+
+    public string Address => "in-process";
 
     public IAsyncEnumerable<RowBatch> ExecuteAsync(string queryId, PlanFragment fragment, long nowNs, FragmentCounters counters, CancellationToken cancellationToken) =>
         BatchPump.RunAsync(token => Run(fragment, counters, token), cancellationToken: cancellationToken);
@@ -68,9 +73,11 @@ public sealed class LocalPemConnection(QueryExecutor engine, string name) : IPem
 /// A pem in another process: <c>px.internal.PemService/ExecuteFragment</c>, batches decoded straight into columns.
 /// A failed or reset stream surfaces as an exception; the cluster executor turns it into a warning naming the pem.
 /// </summary>
-public sealed class RemotePemConnection(string name, RpcChannel channel, TimeSpan? timeout) : IPemConnection
+public sealed class RemotePemConnection(string name, string address, RpcChannel channel, TimeSpan? timeout) : IPemConnection
 {
     public string Name { get; } = name;
+
+    public string Address { get; } = address;
 
     public async IAsyncEnumerable<RowBatch> ExecuteAsync(
         string queryId, PlanFragment fragment, long nowNs, FragmentCounters counters, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -86,6 +86,28 @@ public class SplitRolesEndToEndTests
     }
 
     [Test]
+    public async Task PemHangsMidQuery_DroppedWhenItMissesHeartbeatsNotAtTheDeadline()
+    {
+        using var cluster = VizierCluster.Start(pems: 2, RowsPerPem, StartNs);
+        using var client = cluster.Client();
+        (await Count(client)).Should().Be(2 * RowsPerPem);
+        Signal("STOP", cluster.Pems[1].Pid);
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            var result = await client.RunScriptAsync(CountScript).WaitAsync(TimeSpan.FromSeconds(30));
+
+            sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15), "the query timeout is 60 s; three missed 200 ms heartbeats are enough");
+            result.Warnings.Should().ContainSingle().Which.Should().Contain("pem 2");
+            result.Tables[0].Rows.Single()[0].Should().Be(RowsPerPem);
+        }
+        finally
+        {
+            Signal("CONT", cluster.Pems[1].Pid);
+        }
+    }
+
+    [Test]
     public async Task PemStopped_MarkedUnresponsiveAndLeftOutWithAWarning()
     {
         using var cluster = VizierCluster.Start(pems: 2, RowsPerPem, StartNs);

@@ -206,6 +206,8 @@ public class DistributedExecutionTests
 
         public string Name => inner.Name;
 
+        public string Address => inner.Address;
+
         public long Rows => Interlocked.Read(ref _rows);
 
         public async IAsyncEnumerable<RowBatch> ExecuteAsync(string queryId, PlanFragment fragment, long nowNs, FragmentCounters counters, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -222,6 +224,8 @@ public class DistributedExecutionTests
     private sealed class FailingPem(IPemConnection inner, int afterBatches) : IPemConnection
     {
         public string Name => inner.Name;
+
+        public string Address => inner.Address;
 
         public async IAsyncEnumerable<RowBatch> ExecuteAsync(string queryId, PlanFragment fragment, long nowNs, FragmentCounters counters, [EnumeratorCancellation] CancellationToken cancellationToken)
         {

@@ -28,7 +28,11 @@ public static class VizierReport
 
     public static void Run(long rowsPerPem, int runs)
     {
-        Transfer(Math.Min(rowsPerPem, 5_000_000), runs);
+        if (Environment.GetEnvironmentVariable("PIXIE_BENCH_SKIP_TRANSFER") != "1")
+        {
+            Transfer(Math.Min(rowsPerPem, 5_000_000), runs);
+        }
+
         Distributed(rowsPerPem, runs);
     }
 
@@ -52,7 +56,7 @@ public static class VizierReport
         var root = ((LogicalLimit)DistributedPlanner.Split(query, maxRows).NodeFragments[0].Root).Input;
         var fragment = new PlanFragment(0, root);
         using var channel = new RpcChannel(new Uri("http://" + address));
-        var pem = new RemotePemConnection("pem", channel, TimeSpan.FromMinutes(5));
+        var pem = new RemotePemConnection("pem", address, channel, TimeSpan.FromMinutes(5));
         Console.WriteLine($"pem -> kelvin stream, {rows:N0} rows x 5 columns (time_, upid, req_path, latency, resp_status), loopback h2c:");
         var best = double.MaxValue;
         long bytes = 0;
@@ -136,6 +140,10 @@ public static class VizierReport
             var sw = Stopwatch.StartNew();
             client.RunScriptAsync(script, args, "px/http_request_stats").GetAwaiter().GetResult();
             times.Add(sw.Elapsed.TotalMilliseconds);
+            if (Environment.GetEnvironmentVariable("PIXIE_BENCH_VERBOSE") == "1")
+            {
+                Console.WriteLine($"    run {r + 1}: {sw.Elapsed.TotalMilliseconds:F0} ms");
+            }
         }
 
         times.Sort();
