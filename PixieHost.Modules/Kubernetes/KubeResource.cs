@@ -1,0 +1,18 @@
+namespace PixieHost.Modules.Kubernetes;
+
+/// <summary>Where a resource kind lives on the API server: its group/version prefix and plural name.</summary>
+/// <param name="Prefix">"/api/v1" for the core group, "/apis/apps/v1" for apps.</param>
+/// <param name="Plural">The plural resource name of the URL ("pods").</param>
+public sealed record KubeResource(string Prefix, string Plural)
+{
+    public static readonly KubeResource Pods = new("/api/v1", "pods");
+    public static readonly KubeResource Services = new("/api/v1", "services");
+    public static readonly KubeResource Endpoints = new("/api/v1", "endpoints");
+    public static readonly KubeResource Namespaces = new("/api/v1", "namespaces");
+    public static readonly KubeResource Nodes = new("/api/v1", "nodes");
+    public static readonly KubeResource ReplicaSets = new("/apis/apps/v1", "replicasets");
+    public static readonly KubeResource Deployments = new("/apis/apps/v1", "deployments");
+
+    /// <summary>The collection path across all namespaces ("/api/v1/pods").</summary>
+    public string Path => $"{Prefix}/{Plural}";
+}
