@@ -37,7 +37,7 @@ public sealed partial class Informer<T>
         _retry = new ResiliencePipelineBuilder { TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && e is not OperationCanceledException),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -75,8 +75,9 @@ public sealed partial class Informer<T>
             {
                 await _retry.ExecuteAsync(async token => await StepAsync(token).ConfigureAwait(false), ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception) when (ct.IsCancellationRequested)
             {
+                // Cancelled mid-request: the socket error or cancellation that follows is the stop, not a failure.
                 return;
             }
         }

@@ -209,6 +209,9 @@ public class InformerTests
         _api.RequiredToken = "wrong";
         await informer.Synced.WaitAsync(TimeSpan.FromSeconds(10));
 
+        await _stop.CancelAsync();
+        await _run;
+
         informer.Cache.Count.Should().Be(3);
         _api.Requests.Should().OnlyContain(r => r.Authorization == "Bearer wrong");
     }
