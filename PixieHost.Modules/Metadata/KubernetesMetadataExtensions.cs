@@ -27,7 +27,8 @@ public static class KubernetesMetadataExtensions
             var o = sp.GetRequiredService<IOptions<KubernetesOptions>>().Value;
             return new ClusterInformers(sp.GetRequiredService<KubernetesApiClient>(), o.ToInformerOptions(), o.NodeName, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>());
         });
-        services.TryAddSingleton(sp => new KubernetesMetadataProvider(sp.GetRequiredService<ClusterInformers>(), sp.GetRequiredService<LocalMetadataProvider>()));
+        services.TryAddSingleton(sp => new KubernetesMetadataProvider(
+            sp.GetRequiredService<ClusterInformers>(), sp.GetRequiredService<LocalMetadataProvider>(), sp.GetRequiredService<IOptions<KubernetesOptions>>().Value.NodeName));
         services.Replace(ServiceDescriptor.Singleton<IMetadataProvider>(sp => sp.GetRequiredService<KubernetesMetadataSwitch>().Enabled
             ? sp.GetRequiredService<KubernetesMetadataProvider>()
             : sp.GetRequiredService<LocalMetadataProvider>()));

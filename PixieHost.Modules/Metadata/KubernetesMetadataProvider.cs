@@ -23,9 +23,11 @@ public sealed class KubernetesMetadataProvider : IMetadataProvider
 
     /// <param name="k8s">The informers whose caches this provider reads (run by the caller).</param>
     /// <param name="local">This node's processes.</param>
+    /// <param name="nodeName">This node's Kubernetes name (a pem's spec.nodeName); "": the local provider's.</param>
     /// <param name="debounce">How long a change waits for more before the lookup tables are rebuilt once. Default 50 ms.</param>
-    public KubernetesMetadataProvider(ClusterInformers k8s, LocalMetadataProvider local, TimeSpan? debounce = null)
+    public KubernetesMetadataProvider(ClusterInformers k8s, LocalMetadataProvider local, string nodeName = "", TimeSpan? debounce = null)
     {
+        NodeName = nodeName.Length > 0 ? nodeName : local.NodeName;
         _k8s = k8s;
         _local = local;
         _debounce = debounce ?? TimeSpan.FromMilliseconds(50);
@@ -43,7 +45,7 @@ public sealed class KubernetesMetadataProvider : IMetadataProvider
     /// <summary>Increments on every rebuild of the lookup tables.</summary>
     public long Generation => Volatile.Read(ref _snapshot).Generation;
 
-    public string NodeName => _local.NodeName;
+    public string NodeName { get; }
 
     public string Hostname => _local.Hostname;
 
