@@ -69,11 +69,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     public List<RecordedRequest> RequestsTo(string path, bool watch) =>
         [.. Requests.Where(r => r.Path == path && r.Query.ContainsKey("watch") == watch)];
 
-    /// <summary>Starts on a free loopback port; HTTPS when <paramref name="certificate"/> is given.</summary>
-    public static async Task<FakeKubernetesApi> StartAsync(X509Certificate2? certificate = null, bool requireClientCertificate = false)
+    /// <summary>Starts on <paramref name="port"/> (0: a free loopback port); HTTPS when <paramref name="certificate"/> is given.</summary>
+    public static async Task<FakeKubernetesApi> StartAsync(X509Certificate2? certificate = null, bool requireClientCertificate = false, int port = 0)
     {
         var api = new FakeKubernetesApi();
-        var port = RpcTestHost.FreePort();
+        port = port == 0 ? RpcTestHost.FreePort() : port;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.ListenLocalhost(port, o =>

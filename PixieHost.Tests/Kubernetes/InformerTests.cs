@@ -215,4 +215,34 @@ public class InformerTests
         informer.Cache.Count.Should().Be(3);
         _api.Requests.Should().OnlyContain(r => r.Authorization == "Bearer wrong");
     }
+
+    [Test]
+    public async Task RunAsync_ApiServerNotUpYet_RetriesConnectionsUntilItListens()
+    {
+        var port = Support.RpcTestHost.FreePort();
+        using var client = new KubernetesApiClient(new KubernetesClientConfig { Server = new Uri($"http://localhost:{port}") });
+        var informer = new Informer<Pod>(client, KubeResource.Pods, Options());
+        _run = informer.RunAsync(_stop.Token);
+        await Task.Delay(300);
+        informer.Synced.IsCompleted.Should().BeFalse("nothing listens yet: connections are refused");
+
+        await using var late = (await FakeKubernetesApi.StartAsync(port: port)).LoadAll();
+        await informer.Synced.WaitAsync(TimeSpan.FromSeconds(10));
+        await _stop.CancelAsync();
+        await _run;
+
+        informer.Cache.Count.Should().Be(3);
+    }
+
+    [Test]
+    public async Task ListPageAsync_ContinueTokenExpiredMidList_Throws410Gone()
+    {
+        var first = await _client.ListPageAsync<Pod>(KubeResource.Pods, 2, null, null, CancellationToken.None);
+        _api.ExpireContinueTokens();
+
+        var act = () => _client.ListPageAsync<Pod>(KubeResource.Pods, 2, first.Metadata.Continue, null, CancellationToken.None);
+
+        first.Metadata.RemainingItemCount.Should().Be(1);
+        (await act.Should().ThrowAsync<KubeApiException>()).Which.IsGone.Should().BeTrue();
+    }
 }
