@@ -12,6 +12,7 @@ public sealed record KubeResource(string Prefix, string Plural)
     public static readonly KubeResource Nodes = new("/api/v1", "nodes");
     public static readonly KubeResource ReplicaSets = new("/apis/apps/v1", "replicasets");
     public static readonly KubeResource Deployments = new("/apis/apps/v1", "deployments");
+    public static readonly KubeResource EndpointSlices = new("/apis/discovery.k8s.io/v1", "endpointslices");
 
     /// <summary>The collection path across all namespaces ("/api/v1/pods").</summary>
     public string Path => $"{Prefix}/{Plural}";

@@ -200,3 +200,24 @@ public sealed class Deployment : IKubeObject
 {
     public ObjectMeta Metadata { get; set; } = new();
 }
+
+/// <summary>A slice of a service's endpoints (discovery.k8s.io/v1); its service is the label kubernetes.io/service-name.</summary>
+public sealed class EndpointSlice : IKubeObject
+{
+    public const string ServiceNameLabel = "kubernetes.io/service-name";
+
+    public ObjectMeta Metadata { get; set; } = new();
+
+    public string AddressType { get; set; } = string.Empty;
+
+    public List<SliceEndpoint>? Endpoints { get; set; }
+}
+
+public sealed class SliceEndpoint
+{
+    public List<string>? Addresses { get; set; }
+
+    public string? NodeName { get; set; }
+
+    public ObjectReference? TargetRef { get; set; }
+}

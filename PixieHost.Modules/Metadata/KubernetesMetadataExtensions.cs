@@ -25,7 +25,7 @@ public static class KubernetesMetadataExtensions
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<KubernetesOptions>>().Value;
-            return new ClusterInformers(sp.GetRequiredService<KubernetesApiClient>(), o.ToInformerOptions(), o.NodeName, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>());
+            return new ClusterInformers(sp.GetRequiredService<KubernetesApiClient>(), o.ToInformerOptions(), o.NodeName, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>(), o.UseEndpointSlices);
         });
         services.TryAddSingleton(sp => new KubernetesMetadataProvider(
             sp.GetRequiredService<ClusterInformers>(), sp.GetRequiredService<LocalMetadataProvider>(), sp.GetRequiredService<IOptions<KubernetesOptions>>().Value.NodeName));

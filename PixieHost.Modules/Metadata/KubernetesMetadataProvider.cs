@@ -34,6 +34,7 @@ public sealed class KubernetesMetadataProvider : IMetadataProvider
         k8s.Pods.Cache.Changed += _ => ScheduleRebuild();
         k8s.Services.Cache.Changed += _ => ScheduleRebuild();
         k8s.Endpoints.Cache.Changed += _ => ScheduleRebuild();
+        k8s.EndpointSlices.Cache.Changed += _ => ScheduleRebuild();
         k8s.Nodes.Cache.Changed += _ => ScheduleRebuild();
         k8s.ReplicaSets.Cache.Changed += _ => ScheduleRebuild();
         k8s.Deployments.Cache.Changed += _ => ScheduleRebuild();

@@ -4,7 +4,7 @@ namespace PixieHost.Modules.Metadata;
 
 /// <summary>
 /// The Kubernetes caches joined into the metadata records lookups return: pods with their services (from
-/// Endpoints, else the service's selector) and owners (replica set → deployment), containers by id, pods by IP,
+/// Endpoints or EndpointSlices, else the service's selector) and owners (replica set → deployment), containers by id, pods by IP,
 /// services by cluster IP. Built off the lookup path whenever the caches change; read without locks.
 /// </summary>
 internal sealed class KubernetesMetadataSnapshot
@@ -113,6 +113,34 @@ internal sealed class KubernetesMetadataSnapshot
         }
 
         var pods = k8s.Pods.Cache;
+        void AddTarget(ObjectReference? target, ServiceMetadata svc)
+        {
+            if (target is { Kind: "Pod" })
+            {
+                var uid = target.Uid.Length > 0 ? target.Uid : pods.Get(target.Namespace, target.Name)?.Metadata.Uid;
+                if (uid is not null)
+                {
+                    Add(uid, svc);
+                }
+            }
+        }
+
+        var covered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var slice in k8s.EndpointSlices.Cache.Items)
+        {
+            var key = $"{slice.Metadata.Namespace}/{slice.Metadata.Labels?.GetValueOrDefault(EndpointSlice.ServiceNameLabel)}";
+            if (!byName.TryGetValue(key, out var svc))
+            {
+                continue;
+            }
+
+            covered.Add(key);
+            foreach (var endpoint in slice.Endpoints ?? [])
+            {
+                AddTarget(endpoint.TargetRef, svc);
+            }
+        }
+
         foreach (var ep in k8s.Endpoints.Cache.Items)
         {
             if (!byName.TryGetValue(ep.Metadata.Key, out var svc))
@@ -120,25 +148,19 @@ internal sealed class KubernetesMetadataSnapshot
                 continue;
             }
 
+            covered.Add(ep.Metadata.Key);
             foreach (var subset in ep.Subsets ?? [])
             {
                 foreach (var address in (subset.Addresses ?? []).Concat(subset.NotReadyAddresses ?? []))
                 {
-                    if (address.TargetRef is { Kind: "Pod" } target)
-                    {
-                        var uid = target.Uid.Length > 0 ? target.Uid : pods.Get(target.Namespace, target.Name)?.Metadata.Uid;
-                        if (uid is not null)
-                        {
-                            Add(uid, svc);
-                        }
-                    }
+                    AddTarget(address.TargetRef, svc);
                 }
             }
         }
 
         foreach (var svc in services)
         {
-            if (svc.Spec.Selector is not { Count: > 0 } selector || k8s.Endpoints.Cache.Get(svc.Metadata.Key) is not null)
+            if (svc.Spec.Selector is not { Count: > 0 } selector || covered.Contains(svc.Metadata.Key))
             {
                 continue;
             }

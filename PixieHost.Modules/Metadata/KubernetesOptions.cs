@@ -34,6 +34,12 @@ public sealed class KubernetesOptions
     /// </summary>
     public string NodeName { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Map pods to services through EndpointSlices (discovery.k8s.io/v1, Kubernetes 1.21+) instead of v1
+    /// Endpoints (deprecated since 1.33, still served). Default false: Endpoints, as Pixie reads them.
+    /// </summary>
+    public bool UseEndpointSlices { get; set; }
+
     /// <summary>A full relist of every kind every this many seconds, besides the watches; 0 never. Default 0.</summary>
     [Range(0, 86_400)]
     public int ResyncSeconds { get; set; }

@@ -34,6 +34,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             ("/api/v1/pods", "PodList"), ("/api/v1/services", "ServiceList"), ("/api/v1/endpoints", "EndpointsList"),
             ("/api/v1/namespaces", "NamespaceList"), ("/api/v1/nodes", "NodeList"),
             ("/apis/apps/v1/replicasets", "ReplicaSetList"), ("/apis/apps/v1/deployments", "DeploymentList"),
+            ("/apis/discovery.k8s.io/v1/endpointslices", "EndpointSliceList"),
         })
         {
             _resources[path] = new FakeKubernetesResource(this, path, kind);
@@ -60,6 +61,8 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     public FakeKubernetesResource Endpoints => _resources["/api/v1/endpoints"];
 
     public FakeKubernetesResource Nodes => _resources["/api/v1/nodes"];
+
+    public FakeKubernetesResource EndpointSlices => _resources["/apis/discovery.k8s.io/v1/endpointslices"];
 
     public FakeKubernetesResource ReplicaSets => _resources["/apis/apps/v1/replicasets"];
 
@@ -116,6 +119,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         Load("/api/v1/pods", "pods.json");
         Load("/api/v1/services", "services.json");
         Load("/api/v1/endpoints", "endpoints.json");
+        Load("/apis/discovery.k8s.io/v1/endpointslices", "endpointslices.json");
         return this;
     }
 
@@ -209,7 +213,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         var list = new JsonObject
         {
             ["kind"] = resource.ListKind,
-            ["apiVersion"] = resource.Path.StartsWith("/apis/apps", StringComparison.Ordinal) ? "apps/v1" : "v1",
+            ["apiVersion"] = resource.Path.StartsWith("/apis/", StringComparison.Ordinal) ? string.Join('/', resource.Path.Split('/')[2..4]) : "v1",
             ["metadata"] = meta,
             ["items"] = new JsonArray([.. page]),
         };

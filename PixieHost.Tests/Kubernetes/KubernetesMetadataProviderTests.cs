@@ -172,3 +172,31 @@ public class KubernetesMetadataProviderTests
     public void StripRuntimePrefix_AnyRuntime_LeavesThe64HexId(string statusId) =>
         KubernetesMetadataSnapshot.StripRuntimePrefix(statusId).Should().Be(FrontendContainerId);
 }
+
+/// <summary>Pods to services through EndpointSlices, against <see cref="FakeKubernetesApi"/> (no real cluster runs here).</summary>
+[TestFixture]
+public class KubernetesMetadataProviderEndpointSliceTests
+{
+    [Test]
+    public async Task UseEndpointSlices_SliceLosesItsPod_ThePodLosesTheServiceAndEndpointsAreNeverRead()
+    {
+        await using var api = (await FakeKubernetesApi.StartAsync()).LoadAll();
+        using var client = Client(api);
+        using var stop = new CancellationTokenSource();
+        var informers = new ClusterInformers(client, Options(), useEndpointSlices: true);
+        var run = informers.RunAsync(stop.Token);
+        await informers.Synced.WaitAsync(TimeSpan.FromSeconds(10));
+        var md = new KubernetesMetadataProvider(informers, MetadataTestData.Provider());
+        md.Rebuild();
+        md.FindPodByName(FrontendPod)!.Services.Select(s => s.Name).Should().Equal("default/frontend");
+        md.FindPodByName(BackendPod)!.Services.Select(s => s.Name).Should().Equal("default/backend");
+
+        api.EndpointSlices.Modify("default/frontend-w9zt4", s => s["endpoints"] = new JsonArray());
+        await Eventually(() => md.FindPodByName(FrontendPod)?.Services.Count == 0, "the frontend pod out of its service");
+        await stop.CancelAsync();
+        await run;
+
+        api.RequestsTo("/api/v1/endpoints", watch: false).Should().BeEmpty();
+        api.RequestsTo("/apis/discovery.k8s.io/v1/endpointslices", watch: true).Should().NotBeEmpty();
+    }
+}
