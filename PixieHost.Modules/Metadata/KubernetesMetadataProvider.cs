@@ -43,6 +43,9 @@ public sealed class KubernetesMetadataProvider : IMetadataProvider
     /// <summary>Raised after the lookup tables were rebuilt from changed caches.</summary>
     public event Action<long>? Rebuilt;
 
+    /// <summary>Why the last rebuild from a change failed (the previous tables stay in use), or null.</summary>
+    public Exception? LastRebuildError { get; private set; }
+
     /// <summary>Increments on every rebuild of the lookup tables.</summary>
     public long Generation => Volatile.Read(ref _snapshot).Generation;
 
@@ -137,7 +140,16 @@ public sealed class KubernetesMetadataProvider : IMetadataProvider
         {
             await Task.Delay(_debounce).ConfigureAwait(false);
             Volatile.Write(ref _rebuildPending, 0);
-            Rebuild();
+            try
+            {
+                Rebuild();
+                LastRebuildError = null;
+            }
+            catch (Exception e) when (e is NullReferenceException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+            {
+                // An object shaped in a way the snapshot does not expect: keep answering from the last good tables.
+                LastRebuildError = e;
+            }
         });
     }
 

@@ -101,6 +101,11 @@ public class KubernetesMetadataProviderTests
         Call("upid_to_node_name").Should().Be("node-1");
         Call("upid_to_deployment_name").Should().Be("default/frontend");
         Call("upid_to_container_name").Should().Be("nginx");
+        registry.TryGetScalar("ip_to_service_id", out var ipToService).Should().BeTrue();
+        ipToService.TryResolve([DataType.String], out var o2).Should().BeTrue();
+        var ids = o2.Kernel([new Datum(StringColumn.FromStrings(["10.96.45.67", "10.244.1.12", "192.0.2.1"]))], 3);
+        Enumerable.Range(0, 3).Select(i => ids.GetValue(i)).Should().Equal(
+            "1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e", "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d", string.Empty);
     }
 
     [Test]
