@@ -16,4 +16,8 @@ public sealed record KubeResource(string Prefix, string Plural)
 
     /// <summary>The collection path across all namespaces ("/api/v1/pods").</summary>
     public string Path => $"{Prefix}/{Plural}";
+
+    /// <summary>The path of one object: "/api/v1/namespaces/NS/pods/NAME", or "/api/v1/nodes/NAME" for cluster-scoped kinds (empty <paramref name="ns"/>).</summary>
+    public string ObjectPath(string ns, string name) =>
+        ns.Length == 0 ? $"{Prefix}/{Plural}/{Uri.EscapeDataString(name)}" : $"{Prefix}/namespaces/{Uri.EscapeDataString(ns)}/{Plural}/{Uri.EscapeDataString(name)}";
 }

@@ -10,14 +10,20 @@ using System.Text.Json;
 namespace PixieHost.Modules.Kubernetes;
 
 /// <summary>
-/// A small typed Kubernetes API client over <see cref="HttpClient"/> and System.Text.Json: get, paged list and
-/// watch (newline-delimited JSON events). Authenticates with the config's bearer token (read per request, so a
+/// A small typed Kubernetes API client over <see cref="HttpClient"/> and System.Text.Json: get, server-side
+/// apply, paged list and watch (newline-delimited JSON events). Authenticates with the config's bearer token (read per request, so a
 /// rotated service-account token is picked up) or client certificate.
 /// </summary>
 public sealed class KubernetesApiClient : IDisposable
 {
     /// <summary>JSON as the API server writes it: camelCase, unknown fields ignored.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>For apply bodies: unset (null, 0, false; "" by <see cref="Prune"/>) fields are left out, so the manager claims only what it sets.</summary>
+    private static readonly JsonSerializerOptions ApplyJson = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault,
+    };
 
     private readonly HttpClient _http;
     private readonly KubernetesClientConfig _config;
@@ -45,6 +51,27 @@ public sealed class KubernetesApiClient : IDisposable
         }
 
         return await response.Content.ReadFromJsonAsync<T>(Json, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One object by namespace ("" for cluster-scoped kinds) and name, or null when it does not exist.</summary>
+    public Task<T?> GetAsync<T>(KubeResource resource, string ns, string name, CancellationToken ct)
+        where T : class => GetAsync<T>(resource.ObjectPath(ns, name), ct);
+
+    /// <summary>
+    /// Server-side apply (PATCH, application/apply-patch+yaml; JSON is YAML): creates or updates the fields
+    /// <paramref name="fieldManager"/> owns, taking conflicting fields from other managers when <paramref name="force"/>.
+    /// Returns the object as stored.
+    /// </summary>
+    public async Task<T> ApplyAsync<T>(KubeResource resource, string ns, string name, T body, string fieldManager, bool force, CancellationToken ct)
+        where T : class
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"{resource.ObjectPath(ns, name)}?fieldManager={Uri.EscapeDataString(fieldManager)}{(force ? "&force=true" : string.Empty)}")
+        {
+            Content = new StringContent(Prune(JsonSerializer.SerializeToNode(body, ApplyJson))?.ToJsonString() ?? "{}", Encoding.UTF8, "application/apply-patch+yaml"),
+        };
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<T>(Json, ct).ConfigureAwait(false)
+            ?? throw new KubeApiException(response.StatusCode, $"empty apply response for {resource.ObjectPath(ns, name)}");
     }
 
     /// <summary>One page of a list: <c>?limit=</c> and <c>&amp;continue=</c> from the previous page.</summary>
@@ -124,6 +151,12 @@ public sealed class KubernetesApiClient : IDisposable
     private async Task<HttpResponseMessage> SendAsync(string pathAndQuery, HttpCompletionOption completion, CancellationToken ct, bool allowNotFound = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        return await SendAsync(request, completion, ct, allowNotFound).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct, bool allowNotFound = false)
+    {
+        var pathAndQuery = $"{request.Method} {request.RequestUri}";
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (_config.Token?.Current() is { Length: > 0 } token)
         {
@@ -149,8 +182,35 @@ public sealed class KubernetesApiClient : IDisposable
                 // Not a Status object (a proxy's error page): report the raw body.
             }
 
-            throw new KubeApiException(response.StatusCode, $"GET {pathAndQuery}: {(int)response.StatusCode} {status?.Message ?? body}", status?.Reason ?? string.Empty);
+            throw new KubeApiException(response.StatusCode, $"{pathAndQuery}: {(int)response.StatusCode} {status?.Message ?? body}", status?.Reason ?? string.Empty);
         }
+    }
+
+    /// <summary>Drops "" strings (the models' unset value) and the objects left empty by that.</summary>
+    private static System.Text.Json.Nodes.JsonNode? Prune(System.Text.Json.Nodes.JsonNode? node)
+    {
+        if (node is System.Text.Json.Nodes.JsonObject obj)
+        {
+            foreach (var (name, value) in obj.ToList())
+            {
+                if (Prune(value) is null || (value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var str) && str.Length == 0))
+                {
+                    obj.Remove(name);
+                }
+            }
+
+            return obj.Count == 0 ? null : obj;
+        }
+
+        if (node is System.Text.Json.Nodes.JsonArray array)
+        {
+            foreach (var item in array)
+            {
+                Prune(item);
+            }
+        }
+
+        return node;
     }
 
     private static void Append(StringBuilder query, string name, string? value)

@@ -20,7 +20,7 @@ namespace PixieHost.Tests.Kubernetes;
 /// version gets 410 Gone (an ERROR event, or the HTTP status with <see cref="GoneAsHttpStatus"/>). Optionally
 /// HTTPS with a client certificate requirement, and a bearer token requirement.
 /// </summary>
-public sealed class FakeKubernetesApi : IAsyncDisposable
+public sealed partial class FakeKubernetesApi : IAsyncDisposable
 {
     private readonly Dictionary<string, FakeKubernetesResource> _resources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (List<JsonObject> Items, long Rv)> _continues = new(StringComparer.Ordinal);
@@ -158,6 +158,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         if (RequiredToken is not null && auth != $"Bearer {RequiredToken}")
         {
             await Status(ctx, HttpStatusCode.Unauthorized, "Unauthorized", "Unauthorized");
+            return;
+        }
+
+        if (await TryObjectAsync(ctx))
+        {
             return;
         }
 
