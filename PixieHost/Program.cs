@@ -18,9 +18,9 @@ public static class Program
     /// </summary>
     public static readonly IReadOnlyDictionary<string, PixieModule[]> Roles = new Dictionary<string, PixieModule[]>(StringComparer.Ordinal)
     {
-        ["pem"] = [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.Pem, ModuleCatalog.PemFragments],
-        ["kelvin"] = [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.Kelvin],
-        ["query-broker"] = [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.QueryBroker, ModuleCatalog.RegistryTopology],
+        ["pem"] = [ModuleCatalog.TableStore, ModuleCatalog.MetadataProvider, ModuleCatalog.Pem, ModuleCatalog.PemFragments],
+        ["kelvin"] = [ModuleCatalog.TableStore, ModuleCatalog.MetadataProvider, ModuleCatalog.Kelvin],
+        ["query-broker"] = [ModuleCatalog.TableStore, ModuleCatalog.MetadataProvider, ModuleCatalog.QueryBroker, ModuleCatalog.RegistryTopology],
         ["metadata"] = [ModuleCatalog.MetadataService],
     };
 
@@ -29,7 +29,7 @@ public static class Program
     /// and runs both halves through the same kelvin and pem code, wired in process instead of over RPC.
     /// </summary>
     public static readonly IReadOnlyList<PixieModule> Standalone =
-        [ModuleCatalog.TableStore, ModuleCatalog.LocalMetadata, ModuleCatalog.Pem, ModuleCatalog.QueryBroker, ModuleCatalog.InProcessTopology];
+        [ModuleCatalog.TableStore, ModuleCatalog.MetadataProvider, ModuleCatalog.Pem, ModuleCatalog.QueryBroker, ModuleCatalog.InProcessTopology];
 
     public static Task<int> Main(string[] args)
     {
@@ -55,8 +55,11 @@ public static class ModuleCatalog
 
     public static readonly PixieModule Pem = new("pem", b => b.AddPem());
 
-    /// <summary>Process, container, pod and service metadata of this host from /proc (standalone, no Kubernetes).</summary>
-    public static readonly PixieModule LocalMetadata = new("local-metadata", b => b.Services.AddLocalMetadata());
+    /// <summary>
+    /// Process, container, pod and service metadata: from the Kubernetes API when in a cluster (or Kubernetes:Kubeconfig
+    /// is set), else of this host from /proc.
+    /// </summary>
+    public static readonly PixieModule MetadataProvider = new("metadata-provider", b => b.Services.AddKubernetesMetadata());
 
     public static readonly PixieModule QueryBroker = new("query-broker", b => b.AddQueryBroker(), app => app.MapQueryBroker());
 

@@ -32,6 +32,9 @@ public interface IMetadataProvider
     /// <summary>The pod that owns <paramref name="ip"/>; null for unknown addresses and for addresses of the node itself.</summary>
     PodMetadata? FindPodByIp(string ip);
 
+    /// <summary>The service whose cluster IP is <paramref name="ip"/>; null outside Kubernetes.</summary>
+    ServiceMetadata? FindServiceByIp(string ip) => null;
+
     /// <summary>A container by its 64-hex id.</summary>
     ContainerMetadata? FindContainer(string containerId);
 

@@ -38,8 +38,19 @@ public sealed record PodMetadata(
 
     public string ReplicaSetId { get; init; } = string.Empty;
 
+    /// <summary>The pod's status message and reason (Kubernetes status.message/reason; "" on a plain host).</summary>
+    public string Message { get; init; } = string.Empty;
+
+    public string Reason { get; init; } = string.Empty;
+
+    /// <summary>The Ready condition; null where there is none (a plain host): then Running means ready.</summary>
+    public bool? Ready { get; init; }
+
     /// <summary>Pixie's pod status JSON: phase, message, reason and readiness.</summary>
-    public string StatusJson => $"{{\"phase\":\"{Phase}\",\"message\":\"\",\"reason\":\"\",\"ready\":{(Phase == "Running" ? "true" : "false")}}}";
+    public string StatusJson =>
+        $"{{\"phase\":\"{Phase}\",\"message\":{Quote(Message)},\"reason\":{Quote(Reason)},\"ready\":{((Ready ?? Phase == "Running") ? "true" : "false")}}}";
+
+    internal static string Quote(string s) => s.Length == 0 ? "\"\"" : System.Text.Json.JsonSerializer.Serialize(s);
 }
 
 /// <summary>A service: in Kubernetes a real service; on a plain host a systemd unit, a container or a process name.</summary>
@@ -57,6 +68,10 @@ public sealed record ServiceMetadata(string Id, string Name, string Namespace)
 /// <param name="State">Pixie's container state: Running, Terminated, Waiting or Unknown.</param>
 public sealed record ContainerMetadata(string Id, string Name, string PodId, long StartTimeNs, string State)
 {
+    public string Message { get; init; } = string.Empty;
+
+    public string Reason { get; init; } = string.Empty;
+
     /// <summary>Pixie's container status JSON: state, message and reason.</summary>
-    public string StatusJson => $"{{\"state\":\"{State}\",\"message\":\"\",\"reason\":\"\"}}";
+    public string StatusJson => $"{{\"state\":\"{State}\",\"message\":{PodMetadata.Quote(Message)},\"reason\":{PodMetadata.Quote(Reason)}}}";
 }

@@ -110,7 +110,7 @@ public static class MetadataFunctions
     private static void RegisterNetwork(FunctionRegistry r, IMetadataProvider md)
     {
         var podId = MetadataKernels.StringToString(ip => md.FindPodByIp(ip)?.Id ?? string.Empty);
-        var serviceId = MetadataKernels.StringToString(ip => md.FindPodByIp(ip) is { } p ? ServiceIds(p) : string.Empty);
+        var serviceId = MetadataKernels.StringToString(ip => md.FindPodByIp(ip) is { } p ? ServiceIds(p) : md.FindServiceByIp(ip)?.Id ?? string.Empty);
 
         // The (ip, time) forms are Pixie's ip_to_pod_id at a point in time; a host has no history, so time is ignored.
         Add(r, new ScalarFunction("ip_to_pod_id").Add([Str], Str, podId).Add([Str, DataType.Time64NS], Str, podId));
