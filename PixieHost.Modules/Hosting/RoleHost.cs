@@ -52,6 +52,9 @@ public static class RoleHost
         });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // --set Logging:LogLevel:Default=Debug (or a category, e.g. Logging:LogLevel:PixieHost.Modules.Kelvin=Debug).
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section).ValidateOnStart();
         builder.Services.AddRouting();

@@ -91,16 +91,27 @@ public sealed partial class ClusterExecutor(QueryExecutor engine, ILogger<Cluste
         }
     }
 
-    private static async Task PumpAsync(
+    private async Task PumpAsync(
         string queryId, IPemConnection pem, PlanFragment fragment, long nowNs, FragmentInputs inputs, FragmentCounters counters, ConcurrentDictionary<string, string> warnings, CancellationToken token)
     {
         await Task.Yield();
+        var started = Stopwatch.GetTimestamp();
+        double firstMs = -1;
+        long rows = 0;
         try
         {
             await foreach (var batch in pem.ExecuteAsync(queryId, fragment, nowNs, counters, token).ConfigureAwait(false))
             {
+                if (firstMs < 0)
+                {
+                    firstMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                }
+
+                rows += batch.RowCount;
                 await inputs.WriteAsync(fragment.Id, batch, token).ConfigureAwait(false);
             }
+
+            LogPumpDone(logger, queryId, pem.Name, fragment.Id, rows, firstMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception e) when (!token.IsCancellationRequested)
         {
@@ -159,6 +170,9 @@ public sealed partial class ClusterExecutor(QueryExecutor engine, ILogger<Cluste
         RpcException r => $"{r.Status}: {r.Detail}",
         _ => e.Message,
     };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Query {QueryId}: {Pem} fragment {Fragment}: {Rows} rows, first batch after {FirstMs:F1} ms, done after {TotalMs:F1} ms")]
+    private static partial void LogPumpDone(ILogger logger, string queryId, string pem, int fragment, long rows, double firstMs, double totalMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Query {QueryId}: {Warning}")]
     private static partial void LogPemFailed(ILogger logger, string queryId, string warning);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PixieHost.Modules.Pxl;
 using PixieHost.Modules.Pxl.Distributed;
@@ -10,7 +11,7 @@ namespace PixieHost.Modules.QueryBroker;
 /// finds the agents (<see cref="IVizierTopology"/>) and has the kelvin run it over the pems. Standalone and split
 /// roles take this same path; only the topology differs (in process or over RPC).
 /// </summary>
-public sealed class DistributedQueryExecutor(QueryExecutor engine, IVizierTopology topology, IOptions<QueryBrokerOptions> options) : IQueryExecutor
+public sealed partial class DistributedQueryExecutor(QueryExecutor engine, IVizierTopology topology, IOptions<QueryBrokerOptions> options, ILogger<DistributedQueryExecutor>? logger = null) : IQueryExecutor
 {
     public async Task<QueryResult> ExecuteAsync(QueryRequest request, CancellationToken cancellationToken = default)
     {
@@ -18,14 +19,23 @@ public sealed class DistributedQueryExecutor(QueryExecutor engine, IVizierTopolo
         var (query, _, maxRows) = engine.PlanLogical(request);
         var plan = DistributedPlanner.Split(query, maxRows);
         var compileNs = (long)(Stopwatch.GetElapsedTime(compileStart).Ticks * 100L);
+        var resolveStart = Stopwatch.GetTimestamp();
         var vizier = await topology.ResolveAsync(cancellationToken).ConfigureAwait(false);
         var queryId = request.QueryId ?? Guid.NewGuid().ToString();
+        var runStart = Stopwatch.GetTimestamp();
         var result = await vizier.Kelvin.ExecuteAsync(queryId, plan, vizier.Pems, engine.NowNs(), options.Value.QueryTimeout, cancellationToken).ConfigureAwait(false);
+        if (logger is not null)
+        {
+            LogPhases(logger, queryId, compileNs / 1e6, Stopwatch.GetElapsedTime(resolveStart, runStart).TotalMilliseconds, vizier.Pems.Count, vizier.Kelvin.Name, Stopwatch.GetElapsedTime(runStart).TotalMilliseconds);
+        }
         var stats = new QueryStats(compileNs, result.ExecutionTimeNs, result.BytesProcessed, result.RecordsProcessed);
         return new QueryResult(result.Tables, stats) { Warnings = [.. vizier.Warnings, .. result.Warnings] };
     }
 
     public string Explain(QueryRequest request) => Explain(engine, request);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Query {QueryId}: compiled and split in {CompileMs:F1} ms, {Pems} pems found in {ResolveMs:F1} ms, {Kelvin} answered in {RunMs:F1} ms")]
+    private static partial void LogPhases(ILogger logger, string queryId, double compileMs, double resolveMs, int pems, string kelvin, double runMs);
 
     /// <summary>The single-node EXPLAIN, then "== Distributed Plan ==": each node fragment and the cluster side.</summary>
     public static string Explain(QueryExecutor engine, QueryRequest request)

@@ -22,6 +22,47 @@ public class QuantileSketchTests
         sketch.Quantile(q).Should().BeApproximately(exact, exact * 0.011);
     }
 
+    /// <summary>Partial states cross the network once per group: 2,000 latencies of one path must not cost 8 KB.</summary>
+    [Test]
+    public void Serialize_ManyBuckets_AboutTwoBytesPerBucket()
+    {
+        var rng = new Random(11);
+        var sketch = new QuantileSketch();
+        for (var i = 0; i < 2_000; i++)
+        {
+            sketch.Add(Math.Exp(Math.Log(2e6) + (Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()))));
+        }
+
+        var bytes = sketch.Serialize();
+        var copy = new QuantileSketch();
+        copy.Merge(bytes);
+
+        bytes.Length.Should().BeLessThan(2_000, "a fixed 13 bytes per bucket took over 6 KB here");
+        copy.Count.Should().Be(2_000);
+        copy.Quantile(0.5).Should().Be(sketch.Quantile(0.5));
+        copy.Quantile(0.99).Should().Be(sketch.Quantile(0.99));
+    }
+
+    [Test]
+    public void Merge_TruncatedState_IgnoredWithoutThrowing()
+    {
+        var sketch = new QuantileSketch();
+        sketch.Add(5);
+        sketch.Add(7);
+        var bytes = sketch.Serialize();
+        var target = new QuantileSketch();
+
+        var act = () =>
+        {
+            for (var n = 0; n < bytes.Length; n++)
+            {
+                target.Merge(bytes.AsSpan(0, n));
+            }
+        };
+
+        act.Should().NotThrow();
+    }
+
     [Test]
     public void Merge_SerializedHalves_EqualsOneSketch()
     {

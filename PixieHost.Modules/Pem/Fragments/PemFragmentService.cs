@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using PixieHost.Modules.Kelvin;
 using PixieHost.Modules.Pxl;
 using PixieHost.Modules.Pxl.Distributed;
@@ -15,7 +16,7 @@ namespace PixieHost.Modules.Pem.Fragments;
 /// <c>px.internal.PemService/ExecuteFragment</c>: runs one node fragment over this pem's table store and streams its
 /// batches (<c>data.batch</c>), then <c>data.execution_stats</c> with the bytes and rows its sources read.
 /// </summary>
-public sealed class PemFragmentService(QueryExecutor engine)
+public sealed partial class PemFragmentService(QueryExecutor engine, ILogger<PemFragmentService> logger)
 {
     public async Task ExecuteFragment(ExecuteFragmentRequest request, IRpcStreamWriter<Pb.ExecuteScriptResponse> responses, RpcCallContext context)
     {
@@ -54,5 +55,9 @@ public sealed class PemFragmentService(QueryExecutor engine)
             RecordsProcessed = execution?.RecordsProcessed ?? 0,
         };
         await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = request.QueryId, Data = new Pb.QueryData { ExecutionStats = stats } });
+        LogFragmentDone(logger, request.QueryId, fragment.Id, stats.RecordsProcessed, stats.Timing.ExecutionTimeNs / 1e6);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Query {QueryId}: fragment {Fragment} read {Rows} rows in {Ms:F1} ms")]
+    private static partial void LogFragmentDone(ILogger logger, string queryId, int fragment, long rows, double ms);
 }

@@ -137,30 +137,17 @@ public sealed class QuantileSketch
 
     public void Merge(ReadOnlySpan<byte> state)
     {
-        if (state.Length < 12)
+        var at = 0;
+        if (!TryVarint(state, ref at, out var zeros) || !TryVarint(state, ref at, out var positives) || !TryVarint(state, ref at, out var negatives))
         {
             return;
         }
 
-        var zeros = BinaryPrimitives.ReadInt64LittleEndian(state);
-        _zeros += zeros;
-        Count += zeros;
-        var buckets = BinaryPrimitives.ReadInt32LittleEndian(state[8..]);
-        var at = 12;
-        for (var i = 0; i < buckets && at + 13 <= state.Length; i++, at += 13)
+        _zeros += (long)zeros;
+        Count += (long)zeros;
+        if (!MergeSide(state, ref at, (int)positives, ref _positive) || !MergeSide(state, ref at, (int)negatives, ref _negative))
         {
-            var key = BinaryPrimitives.ReadInt32LittleEndian(state[(at + 1)..]);
-            var count = BinaryPrimitives.ReadInt64LittleEndian(state[(at + 5)..]);
-            if (state[at] == 0)
-            {
-                _positive.Add(key, count);
-            }
-            else
-            {
-                _negative.Add(key, count);
-            }
-
-            Count += count;
+            return;
         }
 
         if (at + 16 <= state.Length)
@@ -170,21 +157,69 @@ public sealed class QuantileSketch
     }
 
     /// <summary>
-    /// The state as bytes: zeros (8), bucket count (4), then per non-empty bucket side (1), key (4), count (8), then
-    /// the exact min and max seen (8 + 8).
+    /// The state as bytes, compact because partial states cross the network once per group: varints of the zero
+    /// count and of the positive and negative bucket counts; per side, each non-empty bucket as its key's distance
+    /// from the previous one (the first key zigzag-encoded) and its count; then the exact min and max (8 + 8).
+    /// Neighbouring keys and small counts make most buckets two bytes (a fixed layout took 13).
     /// </summary>
     public byte[] Serialize()
     {
-        var buckets = _positive.NonZero() + _negative.NonZero();
-        var bytes = new byte[12 + (13 * buckets) + 16];
-        BinaryPrimitives.WriteInt64LittleEndian(bytes, _zeros);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), buckets);
-        var at = 12;
-        at = _positive.Write(bytes, at, 0);
-        at = _negative.Write(bytes, at, 1);
+        int positives = _positive.NonZero(), negatives = _negative.NonZero();
+        var bytes = new byte[(3 * 10) + ((positives + negatives) * 15) + 16];
+        var at = 0;
+        WriteVarint(bytes, ref at, (ulong)_zeros);
+        WriteVarint(bytes, ref at, (ulong)positives);
+        WriteVarint(bytes, ref at, (ulong)negatives);
+        _positive.Write(bytes, ref at);
+        _negative.Write(bytes, ref at);
         BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(at), _min);
         BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(at + 8), _max);
-        return bytes;
+        return bytes[..(at + 16)];
+    }
+
+    private bool MergeSide(ReadOnlySpan<byte> state, ref int at, int buckets, ref DenseBuckets side)
+    {
+        long key = 0;
+        for (var i = 0; i < buckets; i++)
+        {
+            if (!TryVarint(state, ref at, out var delta) || !TryVarint(state, ref at, out var count))
+            {
+                return false;
+            }
+
+            key = i == 0 ? (long)(delta >> 1) ^ -(long)(delta & 1) : key + (long)delta;
+            side.Add((int)key, (long)count);
+            Count += (long)count;
+        }
+
+        return true;
+    }
+
+    private static void WriteVarint(byte[] bytes, ref int at, ulong v)
+    {
+        while (v >= 0x80)
+        {
+            bytes[at++] = (byte)(v | 0x80);
+            v >>= 7;
+        }
+
+        bytes[at++] = (byte)v;
+    }
+
+    private static bool TryVarint(ReadOnlySpan<byte> bytes, ref int at, out ulong value)
+    {
+        value = 0;
+        for (var shift = 0; shift < 64 && at < bytes.Length; shift += 7)
+        {
+            var b = bytes[at++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The value at quantile <paramref name="q"/> (0..1), within the exact range seen; 0 for an empty sketch.</summary>
@@ -285,21 +320,25 @@ public sealed class QuantileSketch
             return n;
         }
 
-        public readonly int Write(byte[] bytes, int at, byte side)
+        /// <summary>Each non-empty bucket: key distance from the previous one (the first zigzag-encoded), then count.</summary>
+        public readonly void Write(byte[] bytes, ref int at)
         {
             var counts = Counts ?? [];
+            var first = true;
+            long previous = 0;
             for (var i = 0; i < counts.Length; i++)
             {
-                if (counts[i] != 0)
+                if (counts[i] == 0)
                 {
-                    bytes[at] = side;
-                    BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at + 1), Min + i);
-                    BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at + 5), counts[i]);
-                    at += 13;
+                    continue;
                 }
-            }
 
-            return at;
+                long key = Min + i;
+                WriteVarint(bytes, ref at, first ? (ulong)((key << 1) ^ (key >> 63)) : (ulong)(key - previous));
+                WriteVarint(bytes, ref at, (ulong)counts[i]);
+                previous = key;
+                first = false;
+            }
         }
 
         /// <summary>Makes keys <paramref name="lo"/>..<paramref name="hi"/> addressable.</summary>
