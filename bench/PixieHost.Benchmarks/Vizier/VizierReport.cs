@@ -20,7 +20,8 @@ namespace PixieHost.Benchmarks.Vizier;
 /// <summary>
 /// <c>quick vizier [rowsPerPem] [runs]</c>: (1) row-batch throughput of one pem → kelvin stream over loopback HTTP/2
 /// (encode, transfer, decode); (2) px/http_request_stats latency over two pem processes with rowsPerPem rows each
-/// (five processes: metadata, 2 pems, kelvin, broker) against one standalone process holding all the rows.
+/// (five processes: metadata, 2 pems, kelvin, broker) against one standalone process holding all the rows. Queries
+/// are 1 s apart, as a dashboard or a person sends them (PIXIE_BENCH_PAUSE_MS=0: back to back).
 /// </summary>
 public static class VizierReport
 {
@@ -135,8 +136,10 @@ public static class VizierReport
         }
 
         var times = new List<double>();
+        var pause = int.TryParse(Environment.GetEnvironmentVariable("PIXIE_BENCH_PAUSE_MS"), out var ms) ? ms : 1000;
         for (var r = 0; r < runs; r++)
         {
+            Thread.Sleep(pause);
             var sw = Stopwatch.StartNew();
             client.RunScriptAsync(script, args, "px/http_request_stats").GetAwaiter().GetResult();
             times.Add(sw.Elapsed.TotalMilliseconds);
