@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 
 namespace PixieHost.Modules.Rpc;
 
@@ -16,9 +18,26 @@ public static class RpcKestrelExtensions
     public static void ListenRpc(this KestrelServerOptions options, IPEndPoint endpoint) =>
         options.Listen(endpoint, o => o.Protocols = HttpProtocols.Http2);
 
-    /// <summary>Listens on <c>host:port</c> (e.g. <c>0.0.0.0:50300</c>, <c>[::1]:50300</c>) with cleartext HTTP/2 only.</summary>
-    public static void ListenRpc(this KestrelServerOptions options, string address) =>
-        options.ListenRpc(ParseEndpoint(address));
+    /// <summary>
+    /// Listens on <c>host:port</c> (e.g. <c>0.0.0.0:50300</c>, <c>[::1]:50300</c>) with HTTP/2 only: cleartext, or TLS
+    /// (ALPN h2) when <c>Rpc:Tls:CertificateFile</c> is set.
+    /// </summary>
+    public static void ListenRpc(this KestrelServerOptions options, string address)
+    {
+        var tls = RpcTlsOptions.From(options.ApplicationServices?.GetService(typeof(IConfiguration)) as IConfiguration);
+        if (!tls.Enabled)
+        {
+            options.ListenRpc(ParseEndpoint(address));
+            return;
+        }
+
+        var certificate = tls.LoadServerCertificate();
+        options.Listen(ParseEndpoint(address), o =>
+        {
+            o.Protocols = HttpProtocols.Http2;
+            o.UseHttps(certificate);
+        });
+    }
 
     /// <summary>Parses <c>host:port</c>; the host must be an IP literal (<c>localhost</c> means 127.0.0.1).</summary>
     public static IPEndPoint ParseEndpoint(string address)

@@ -132,6 +132,44 @@ public class SplitRolesEndToEndTests
     }
 
     [Test]
+    public async Task Tls_EveryRoleOnTls_QueriesAnswerAndPlaintextClientsAreRefused()
+    {
+        using var certs = new Kubernetes.TestCertificates();
+        var dir = Directory.CreateTempSubdirectory("pixie-tls-");
+        var (cert, key, ca) = (Path.Combine(dir.FullName, "server.pem"), Path.Combine(dir.FullName, "server.key"), Path.Combine(dir.FullName, "ca.pem"));
+        File.WriteAllText(cert, certs.ServerCertPem);
+        File.WriteAllText(key, certs.ServerKeyPem);
+        File.WriteAllText(ca, certs.CaPem);
+        try
+        {
+            using var cluster = VizierCluster.Start(pems: 2, 1000, StartNs, $"Rpc:Tls:CertificateFile={cert}", $"Rpc:Tls:KeyFile={key}", $"Rpc:Tls:CaFile={ca}");
+            using var channel = new Modules.Rpc.RpcTlsOptions { CaFile = ca }.CreateChannel("https://" + cluster.BrokerAddress);
+            using var client = new VizierClient(channel);
+
+            var ok = await VizierCluster.EventuallyAsync(async () => await Count(client) == 2000, TimeSpan.FromSeconds(15));
+
+            ok.Should().BeTrue("broker, kelvin, pems and metadata all speak TLS to each other\n" + cluster.Output);
+            using var plaintext = cluster.Client();
+            var act = () => plaintext.RunScriptAsync(CountScript);
+            await act.Should().ThrowAsync<Modules.Rpc.RpcException>();
+            var (code, output) = ChildProcess.Run("dotnet", [PixieProcess.PixieDll, "run", "-f", WriteScript(dir.FullName), "--addr", "https://" + cluster.BrokerAddress, "--ca-file", ca, "-o", "csv"], TimeSpan.FromSeconds(60));
+            code.Should().Be(0, output);
+            output.Should().Contain("2000");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static string WriteScript(string dir)
+    {
+        var file = Path.Combine(dir, "count.pxl");
+        File.WriteAllText(file, CountScript);
+        return file;
+    }
+
+    [Test]
     public async Task MetadataRestarted_AgentsRegisterAgainAndQueriesSeeThem()
     {
         using var cluster = VizierCluster.Start(pems: 2, RowsPerPem, StartNs);

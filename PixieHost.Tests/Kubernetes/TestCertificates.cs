@@ -24,6 +24,8 @@ public sealed class TestCertificates : IDisposable
         serverReq.CertificateExtensions.Add(san.Build());
         serverReq.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var signed = serverReq.Create(Ca, now.AddDays(-1), now.AddDays(29), [1, 2, 3, 4]);
+        ServerCertPem = signed.ExportCertificatePem();
+        ServerKeyPem = serverKey.ExportPkcs8PrivateKeyPem();
         // Through PKCS#12 so the key is usable by the TLS stack.
         Server = X509CertificateLoader.LoadPkcs12(signed.CopyWithPrivateKey(serverKey).Export(X509ContentType.Pkcs12), null);
 
@@ -41,6 +43,11 @@ public sealed class TestCertificates : IDisposable
     public X509Certificate2 Client { get; }
 
     public string CaPem => Ca.ExportCertificatePem();
+
+    /// <summary>The server certificate (localhost, 127.0.0.1) and its key as PEM, for processes that load files.</summary>
+    public string ServerCertPem { get; }
+
+    public string ServerKeyPem { get; }
 
     public string ClientCertPem => Client.ExportCertificatePem();
 

@@ -13,10 +13,13 @@ public sealed class VizierCluster : IDisposable
 
     private readonly List<ChildProcess> _all = [];
 
-    private VizierCluster(long rowsPerPem, long startNs)
+    private readonly string[] _everyRole;
+
+    private VizierCluster(long rowsPerPem, long startNs, string[] everyRole)
     {
         RowsPerPem = rowsPerPem;
         StartNs = startNs;
+        _everyRole = everyRole;
     }
 
     public long RowsPerPem { get; }
@@ -38,9 +41,10 @@ public sealed class VizierCluster : IDisposable
     /// <summary>Every process's output, for assertion messages.</summary>
     public string Output => string.Join("\n", _all.Select(p => $"--- pid {p.Pid} ---\n{p.Output}"));
 
-    public static VizierCluster Start(int pems, long rowsPerPem, long startNs)
+    /// <param name="everyRole">Settings given to every process (e.g. Rpc:Tls:*).</param>
+    public static VizierCluster Start(int pems, long rowsPerPem, long startNs, params string[] everyRole)
     {
-        var cluster = new VizierCluster(rowsPerPem, startNs);
+        var cluster = new VizierCluster(rowsPerPem, startNs, everyRole);
         try
         {
             cluster.Metadata = cluster.StartMetadata();
@@ -117,7 +121,7 @@ public sealed class VizierCluster : IDisposable
     {
         string[] common = [$"Hosting:StatusAddress={Loopback()}", $"Agent:MetadataAddress={MetadataAddress}", $"Agent:HeartbeatInterval={Heartbeat:c}"];
         var args = new List<string> { PixieProcess.PixieDll, "serve", "--role", role };
-        foreach (var s in common.Concat(settings))
+        foreach (var s in common.Concat(_everyRole).Concat(settings))
         {
             args.Add("--set");
             args.Add(s);

@@ -19,12 +19,13 @@ public static class RunCommand
     {
         var name = new Argument<string?>("script") { Description = "Library script, e.g. px/http_data (see `pixie script list`).", Arity = ArgumentArity.ZeroOrOne };
         var file = new Option<string?>("--file", "-f") { Description = "Run this .pxl file, or this script directory (one .pxl, vis.json, manifest.yaml), instead." };
-        var addr = new Option<string>("--addr", "-a") { Description = "Query API of a running pixie (host:port).", DefaultValueFactory = _ => DefaultAddress };
+        var addr = new Option<string>("--addr", "-a") { Description = "Query API of a running pixie: host:port (h2c), or https://host:port (TLS).", DefaultValueFactory = _ => DefaultAddress };
+        var caFile = new Option<string?>("--ca-file") { Description = "With an https:// --addr: PEM certificate(s) to trust for the server (default: the system's trust store)." };
         var output = new Option<string>("--output", "-o") { Description = "Output format: table, json (one object per row per line, table name under _table) or csv.", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json", "csv");
         var cmd = new Command("run", "Run a PxL script on a running pixie and print its tables. Script arguments go after --, e.g. -- --start_time=-10m.")
         {
-            name, file, addr, output,
+            name, file, addr, output, caFile,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -56,7 +57,8 @@ public static class RunCommand
             var address = parse.GetValue(addr)!;
             try
             {
-                using var client = new VizierClient(new Uri($"http://{address}"));
+                using var channel = new RpcTlsOptions { CaFile = parse.GetValue(caFile) ?? string.Empty }.CreateChannel(address);
+                using var client = new VizierClient(channel);
                 // A library script is known to the server by name (it has the vis.json); a directory's calls travel in the request.
                 var result = source.Name is null && vis is not null
                     ? await client.RunAsync(VisCalls.Request(source.Pxl, vis, args), cancellationToken: ct).ConfigureAwait(false)

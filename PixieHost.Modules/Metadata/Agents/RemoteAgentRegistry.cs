@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using PixieHost.Modules.Rpc;
 using PixieHost.Modules.Rpc.Client;
@@ -15,17 +16,18 @@ public sealed class RemoteAgentRegistry : IAgentRegistry, IDisposable
     private readonly RpcChannel _channel;
     private readonly RpcCallOptions _call;
 
-    public RemoteAgentRegistry(IOptions<AgentOptions> options)
-        : this(options.Value.MetadataAddress, options.Value.RpcTimeout)
+    public RemoteAgentRegistry(IOptions<AgentOptions> options, IConfiguration? configuration = null)
+        : this(options.Value.MetadataAddress, options.Value.RpcTimeout, RpcTlsOptions.From(configuration))
     {
     }
 
     /// <param name="address"><c>host:port</c> of the metadata service.</param>
     /// <param name="timeout">Deadline of each call, retries included.</param>
-    public RemoteAgentRegistry(string address, TimeSpan timeout)
+    /// <param name="tls">TLS of the vizier's internal calls; default off (h2c).</param>
+    public RemoteAgentRegistry(string address, TimeSpan timeout, RpcTlsOptions? tls = null)
     {
         Address = address;
-        _channel = new RpcChannel(new Uri($"http://{address}"), new RpcChannelOptions { UnaryTotalTimeout = timeout });
+        _channel = (tls ?? new RpcTlsOptions()).CreateChannel(address, new RpcChannelOptions { UnaryTotalTimeout = timeout });
         _call = new RpcCallOptions { Timeout = timeout };
     }
 
