@@ -58,6 +58,7 @@ public static class RoleHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section).ValidateOnStart();
         builder.Services.AddRouting();
+        builder.Services.AddSingleton<IStatusSource, RuntimeStatus>();
 
         var hosting = builder.Configuration.GetSection(HostingOptions.Section).Get<HostingOptions>() ?? new HostingOptions();
         var status = ListenAddress.Parse(hosting.StatusAddress, "Hosting:StatusAddress");
