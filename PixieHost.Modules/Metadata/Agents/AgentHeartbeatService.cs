@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PixieHost.Modules.Rpc;
 
 namespace PixieHost.Modules.Metadata.Agents;
 
@@ -21,6 +22,7 @@ public sealed partial class AgentHeartbeatService(
     private readonly TimeSpan _interval = options.Value.EffectiveHeartbeatInterval;
     private IReadOnlyList<string>? _registeredTables;
     private bool _unreachable;
+    private bool _refused;
 
     public LocalAgent Agent => agent;
 
@@ -70,10 +72,19 @@ public sealed partial class AgentHeartbeatService(
                 await RegisterAsync(tables, cancellationToken).ConfigureAwait(false);
             }
 
+            _refused = false;
             if (_unreachable)
             {
                 _unreachable = false;
                 LogReachable(logger, MetadataAddress);
+            }
+        }
+        catch (Exception e) when (e is AgentRefusedException or RpcException { Status: StatusCode.AlreadyExists } && !cancellationToken.IsCancellationRequested)
+        {
+            if (!_refused)
+            {
+                _refused = true;
+                LogRefused(logger, MetadataAddress, agent.ToString(), e is RpcException r ? r.Detail : e.Message);
             }
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -105,6 +116,9 @@ public sealed partial class AgentHeartbeatService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "metadata service at {Address} unreachable: {Reason}; retrying every {Seconds} s")]
     private static partial void LogUnreachable(ILogger logger, string address, string reason, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "metadata service at {Address} refused {Agent}: {Reason}. Queries leave this agent out until it registers; retrying every interval.")]
+    private static partial void LogRefused(ILogger logger, string address, string agent, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "metadata service at {Address} reachable again")]
     private static partial void LogReachable(ILogger logger, string address);

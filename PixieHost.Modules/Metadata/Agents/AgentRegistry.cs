@@ -66,6 +66,21 @@ public sealed partial class AgentRegistry : IAgentRegistry
         {
             var now = NowNs();
             SweepLocked(now);
+            // Only pems write UPIDs, so only pems need distinct short ids (a kelvin may share its process's).
+            var pem = registration.Kind == AgentKind.Pem;
+            foreach (var other in _agents.Values.Where(e => pem && e.Registration.Kind == AgentKind.Pem && e.Registration.Asid == registration.Asid && e.Registration.AgentId != registration.AgentId).ToList())
+            {
+                if (!other.Unresponsive)
+                {
+                    // Two live agents with one short id would write colliding UPIDs.
+                    throw new AgentRefusedException(
+                        $"agent short id {registration.Asid} is already used by {Describe(other.Registration)}, which is healthy; give each agent its own Hosting:AgentShortId (UPIDs start with it and must be unique in a vizier).");
+                }
+
+                // A restarted agent replaces its silent predecessor.
+                _agents.Remove(other.Registration.AgentId);
+            }
+
             if (_agents.TryGetValue(registration.AgentId, out var entry))
             {
                 entry.Registration = registration;
@@ -178,3 +193,6 @@ public sealed partial class AgentRegistry : IAgentRegistry
         public bool Unresponsive { get; set; }
     }
 }
+
+/// <summary>The registry refused a registration (e.g. its agent short id is taken); the message says what to change.</summary>
+public sealed class AgentRefusedException(string message) : Exception(message);

@@ -1,3 +1,4 @@
+using PixieHost.Modules.Rpc;
 using PixieHost.Modules.Rpc.Server;
 using Pb = PixieHost.Modules.Rpc.MetadataApi;
 
@@ -11,7 +12,15 @@ public sealed class MetadataService(AgentRegistry registry)
 {
     public Task<Pb.RegisterAgentResponse> Register(Pb.RegisterAgentRequest request, RpcCallContext context)
     {
-        registry.Register(AgentProto.FromProto(request.Agent));
+        try
+        {
+            registry.Register(AgentProto.FromProto(request.Agent));
+        }
+        catch (AgentRefusedException e)
+        {
+            throw new RpcException(StatusCode.AlreadyExists, e.Message);
+        }
+
         return Task.FromResult(new Pb.RegisterAgentResponse());
     }
 

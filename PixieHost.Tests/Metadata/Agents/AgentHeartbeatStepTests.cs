@@ -69,6 +69,20 @@ public sealed class AgentHeartbeatStepTests
     }
 
     [Test]
+    public async Task BeatAsync_ShortIdTakenByAHealthyPem_LogsOneErrorAndStaysUnregistered()
+    {
+        _registry.Register(new AgentRegistration(99, 4, AgentKind.Pem, "host-y", "10.9.9.8", "10.9.9.8:50500", [], 1, true));
+        var service = Service();
+
+        await service.BeatAsync(CancellationToken.None);
+        await service.BeatAsync(CancellationToken.None);
+
+        service.Registrations.Should().Be(0);
+        _logs.Messages(LogLevel.Error).Should().ContainSingle().Which.Should().Contain("refused pem 4").And.Contain("Hosting:AgentShortId");
+        _registry.ListAgents().Select(a => a.Registration.Hostname).Should().Equal("host-y");
+    }
+
+    [Test]
     public async Task BeatAsync_Unknown_ReRegistersAndLogsWhy()
     {
         var registry = new ForgettingRegistry();

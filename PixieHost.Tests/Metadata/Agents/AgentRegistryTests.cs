@@ -53,6 +53,38 @@ public sealed class AgentRegistryTests
     }
 
     [Test]
+    public void Register_SecondPemWithAHealthyPemsShortId_RefusedNamingTheSetting()
+    {
+        _registry.Register(Pem(7, 3));
+
+        var act = () => _registry.Register(Pem(8, 3));
+
+        act.Should().Throw<AgentRefusedException>().WithMessage("*short id 3 is already used by pem 3*Hosting:AgentShortId*");
+        _registry.ListAgents().Select(a => a.AgentId).Should().Equal((UInt128)7);
+    }
+
+    [Test]
+    public void Register_RestartedPemAfterItsPredecessorWentSilent_ReplacesIt()
+    {
+        _registry.Register(Pem(7, 3));
+        _time.Advance(TimeSpan.FromSeconds(16));
+
+        _registry.Register(Pem(8, 3));
+
+        _registry.ListAgents().Select(a => a.AgentId).Should().Equal((UInt128)8);
+    }
+
+    [Test]
+    public void Register_KelvinSharingAPemsShortId_Accepted()
+    {
+        _registry.Register(Pem(7, 3));
+
+        _registry.Register(Pem(8, 3) with { Kind = AgentKind.Kelvin });
+
+        _registry.ListAgents().Should().HaveCount(2);
+    }
+
+    [Test]
     public void Register_ZeroId_Throws()
     {
         var act = () => _registry.Register(Pem(0));
