@@ -11,6 +11,9 @@ public sealed class HostingOptions
     /// </summary>
     public string StatusAddress { get; set; } = "127.0.0.1:50305";
 
-    /// <summary>Agent short id: the first 32 bits of every UPID this node writes. Default 0.</summary>
+    /// <summary>
+    /// Agent short id: the first 32 bits of every UPID this node writes. Default 0; a pem of split roles with 0 takes
+    /// its node's IPv4 address (as a 32-bit number), so pems on different nodes never share one.
+    /// </summary>
     public uint AgentShortId { get; set; }
 }

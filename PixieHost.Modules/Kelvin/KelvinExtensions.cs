@@ -56,6 +56,15 @@ public static class KelvinExtensions
     /// </summary>
     public static WebApplicationBuilder AddPemFragments(this WebApplicationBuilder builder)
     {
+        // Before any collector reads it: a pem without Hosting:AgentShortId takes its node's IPv4 as its short id.
+        var agentOptions = builder.Configuration.GetSection(AgentOptions.Section).Get<AgentOptions>() ?? new AgentOptions();
+        builder.Services.PostConfigure<HostingOptions>(o =>
+        {
+            if (o.AgentShortId == 0)
+            {
+                o.AgentShortId = AgentShortIds.Derive(agentOptions);
+            }
+        });
         builder.Services.AddAgentRegistration(AgentKind.Pem);
         builder.Services.AddPxl();
         builder.Services.TryAddSingleton<PemFragmentService>();

@@ -76,6 +76,24 @@ public sealed class RoleWiringTests
     }
 
     [Test]
+    public async Task PemRole_NoAgentShortId_TakesItsAdvertisedIpv4()
+    {
+        await using var pem = RoleHost.Build(
+            new ServeSettings(["pem"], null,
+            [
+                $"Hosting:StatusAddress=127.0.0.1:{RpcTestHost.FreePort()}",
+                $"Agent:ListenAddress=127.0.0.1:{RpcTestHost.FreePort()}",
+                "Agent:AdvertiseAddress=10.1.2.3:50500",
+                "Pem:EnableSocketTracer=false",
+            ]),
+            PixieHost.Program.Roles,
+            PixieHost.Program.Standalone);
+
+        pem.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HostingOptions>>().Value.AgentShortId.Should().Be(0x0A010203u);
+        pem.Services.GetRequiredService<LocalAgent>().Asid.Should().Be(0x0A010203u, "the registration and the UPIDs use the same id");
+    }
+
+    [Test]
     public async Task Standalone_NoRoles_OneAgentAndNoInternalListeners()
     {
         await using var app = Build(RpcTestHost.FreePort());
