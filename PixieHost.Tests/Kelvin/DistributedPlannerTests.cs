@@ -128,5 +128,45 @@ public class DistributedPlannerTests
         act.Should().Throw<PlanDecodeException>().WithMessage("*no_such_fn(STRING) is not known here*");
     }
 
+    /// <summary>Corrupted plan bytes from a broken or hostile peer: a clear decode error, never a crash of another kind.</summary>
+    [Test]
+    public void Codec_RandomlyCorruptedPlans_FailOnlyWithDecodeErrors()
+    {
+        var functions = FunctionRegistry.Create(LibraryData.Pods());
+        var engine = new QueryExecutor(LibraryData.Empty(), () => HttpEventsData.Now, functions: functions);
+        var codec = engine.CreateCodec();
+        var rng = new Random(17);
+        var failures = new List<string>();
+        foreach (var name in new[] { "px/http_request_stats", "px/service_stats", "px/net_flow_graph", "px/pod" })
+        {
+            var (query, _, maxRows) = engine.PlanLogical(new QueryRequest(ScriptLibrary.Embedded.TryGet(name, out var s) ? s.Pxl : string.Empty, QueryName: name));
+            var bytes = PlanCodec.Encode(DistributedPlanner.Split(query, maxRows)).ToByteArray();
+            for (var i = 0; i < 3000; i++)
+            {
+                var mutated = (byte[])bytes.Clone();
+                for (var m = rng.Next(1, 4); m > 0; m--)
+                {
+                    mutated[rng.Next(mutated.Length)] = (byte)rng.Next(256);
+                }
+
+                var cut = rng.Next(4) == 0 ? mutated[..rng.Next(mutated.Length)] : mutated;
+                try
+                {
+                    var plan = codec.Decode(Modules.Rpc.Plan.DistributedPlan.Parser.ParseFrom(cut), HttpEventsData.Now);
+                    _ = plan.Explain();
+                }
+                catch (Exception e) when (e is PlanDecodeException or InvalidProtocolBufferException)
+                {
+                }
+                catch (Exception e)
+                {
+                    failures.Add($"{e.GetType().Name}: {e.Message} {e.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}");
+                }
+            }
+        }
+
+        failures.Distinct().Should().BeEmpty();
+    }
+
     private static IEnumerable<LogicalPlan> Descendants(LogicalPlan p) => new[] { p }.Concat(p.Inputs.SelectMany(Descendants));
 }

@@ -41,24 +41,58 @@ public sealed class PlanCodec(FunctionRegistry functions, ITableCatalog catalog,
 
     public DistributedPlan Decode(Pb.DistributedPlan pb, long nowNs) => new(
         pb.NodeFragments.Select(f => Decode(f, nowNs)).ToArray(),
-        pb.ClusterSinks.Select(s => new LogicalSink(Decode(s.Input, nowNs), s.Name)).ToArray(),
+        pb.ClusterSinks.Select(s => new LogicalSink(Decode(Need(s.Input, "a sink's input"), nowNs), s.Name)).ToArray(),
         pb.MaxRowsPerTable);
 
-    public PlanFragment Decode(Pb.Fragment pb, long nowNs) => new(pb.Id, Decode(pb.Root, nowNs));
+    public PlanFragment Decode(Pb.Fragment pb, long nowNs) => new(pb.Id, Decode(Need(pb.Root, "a fragment's root"), nowNs));
 
     public LogicalPlan Decode(Pb.Node pb, long nowNs) => pb.OpCase switch
     {
         Pb.Node.OpOneofCase.Source => DecodeSource(pb.Source),
         Pb.Node.OpOneofCase.Udtf => DecodeUdtf(pb.Udtf, nowNs),
-        Pb.Node.OpOneofCase.Filter => new LogicalFilter(Decode(pb.Filter.Input, nowNs), Decode(pb.Filter.Predicate)),
-        Pb.Node.OpOneofCase.Map => new LogicalMap(Decode(pb.Map.Input, nowNs), pb.Map.Exprs.Select(e => new NamedExpr(e.Name, Decode(e.Expr))).ToArray()),
+        Pb.Node.OpOneofCase.Filter => DecodeFilter(pb.Filter, nowNs),
+        Pb.Node.OpOneofCase.Map => new LogicalMap(Input(pb.Map.Input, nowNs), pb.Map.Exprs.Select(e => new NamedExpr(e.Name, Decode(Need(e.Expr, "a map expression")))).ToArray()),
         Pb.Node.OpOneofCase.Aggregate => DecodeAggregate(pb.Aggregate, nowNs),
-        Pb.Node.OpOneofCase.Limit => new LogicalLimit(Decode(pb.Limit.Input, nowNs), pb.Limit.Count),
-        Pb.Node.OpOneofCase.Union => new LogicalUnion(pb.Union.Inputs.Select(i => Decode(i, nowNs)).ToArray()),
+        Pb.Node.OpOneofCase.Limit => new LogicalLimit(Input(pb.Limit.Input, nowNs), pb.Limit.Count),
+        Pb.Node.OpOneofCase.Union => DecodeUnion(pb.Union, nowNs),
         Pb.Node.OpOneofCase.Join => DecodeJoin(pb.Join, nowNs),
         Pb.Node.OpOneofCase.Remote => new LogicalRemoteSource(pb.Remote.FragmentId, pb.Remote.Columns.Select(Decode).ToArray()),
         _ => throw new PlanDecodeException("a plan node has no operator; the sender runs a newer version."),
     };
+
+    private static T Need<T>(T? value, string what)
+        where T : class =>
+        value ?? throw new PlanDecodeException($"{what} is missing.");
+
+    private LogicalPlan Input(Pb.Node? node, long nowNs) => Decode(Need(node, "an operator's input"), nowNs);
+
+    private LogicalFilter DecodeFilter(Pb.Filter pb, long nowNs)
+    {
+        var predicate = Decode(Need(pb.Predicate, "a filter's predicate"));
+        if (predicate.Type != DataType.Boolean)
+        {
+            throw new PlanDecodeException($"a filter's predicate is {Names.Of(predicate.Type)}, not BOOLEAN.");
+        }
+
+        return new LogicalFilter(Input(pb.Input, nowNs), predicate);
+    }
+
+    private LogicalUnion DecodeUnion(Pb.Union pb, long nowNs)
+    {
+        var inputs = pb.Inputs.Select(i => Decode(i, nowNs)).ToArray();
+        if (inputs.Length == 0 || inputs.Any(i => i.Schema.Count != inputs[0].Schema.Count))
+        {
+            throw new PlanDecodeException("a union needs inputs of one relation.");
+        }
+
+        return new LogicalUnion(inputs);
+    }
+
+    private static DataType Type(int value) =>
+        Enum.IsDefined((DataType)value) && value != 0 ? (DataType)value : throw new PlanDecodeException($"data type {value} is not known here.");
+
+    private static SemanticType Semantic(int value) =>
+        Enum.IsDefined((SemanticType)value) ? (SemanticType)value : throw new PlanDecodeException($"semantic type {value} is not known here.");
 
     private static Pb.Source EncodeSource(LogicalSource s)
     {
@@ -127,6 +161,11 @@ public sealed class PlanCodec(FunctionRegistry functions, ITableCatalog catalog,
 
     private LogicalAggregate DecodeAggregate(Pb.Aggregate pb, long nowNs)
     {
+        if (pb.Mode is < 0 or > (int)AggregateMode.Single)
+        {
+            throw new PlanDecodeException($"aggregate mode {pb.Mode} is not known here.");
+        }
+
         var groups = pb.GroupBy.Select(g => ColumnRef(Decode(g))).ToArray();
         var calls = pb.Aggregates.Select(c =>
         {
@@ -135,9 +174,25 @@ public sealed class PlanCodec(FunctionRegistry functions, ITableCatalog catalog,
                 throw new PlanDecodeException($"aggregate {c.Function} is not known here.");
             }
 
-            return new AggregateCall(c.Name, f, ColumnRef(Decode(c.Argument)), (DataType)c.Type, (SemanticType)c.Semantic);
+            var argument = ColumnRef(Decode(Need(c.Argument, "an aggregate's argument")));
+            if (!f.TryResolve(argument.Type, out _))
+            {
+                throw new PlanDecodeException($"aggregate {c.Function} does not take {Names.Of(argument.Type)}.");
+            }
+
+            return new AggregateCall(c.Name, f, argument, Type(c.Type), Semantic(c.Semantic));
         }).ToArray();
-        return new LogicalAggregate(Decode(pb.Input, nowNs), groups, calls, (AggregateMode)pb.Mode);
+        var input = Input(pb.Input, nowNs);
+        var inputColumns = input.Schema.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var column in groups.Select(g => g.Name).Concat(calls.Select(c => c.Argument.Name)))
+        {
+            if ((AggregateMode)pb.Mode != AggregateMode.Final && !inputColumns.Contains(column))
+            {
+                throw new PlanDecodeException($"an aggregate reads column {column}, which its input does not have.");
+            }
+        }
+
+        return new LogicalAggregate(input, groups, calls, (AggregateMode)pb.Mode);
     }
 
     private static Pb.Union EncodeUnion(LogicalUnion u)
@@ -156,13 +211,21 @@ public sealed class PlanCodec(FunctionRegistry functions, ITableCatalog catalog,
         return pb;
     }
 
-    private LogicalJoin DecodeJoin(Pb.Join pb, long nowNs) => new(
-        Decode(pb.Left, nowNs),
-        Decode(pb.Right, nowNs),
-        (JoinType)pb.How,
-        pb.LeftKeys.ToArray(),
-        pb.RightKeys.ToArray(),
-        pb.Outputs.Select(o => new JoinOutput(o.Side, Decode(o.Column), o.Name)).ToArray());
+    private LogicalJoin DecodeJoin(Pb.Join pb, long nowNs)
+    {
+        if (pb.How is < 0 or > (int)JoinType.Outer || pb.LeftKeys.Count != pb.RightKeys.Count || pb.Outputs.Any(o => o.Side is not (0 or 1)))
+        {
+            throw new PlanDecodeException("a join's type, keys or outputs are not valid.");
+        }
+
+        return new LogicalJoin(
+            Input(pb.Left, nowNs),
+            Input(pb.Right, nowNs),
+            (JoinType)pb.How,
+            pb.LeftKeys.ToArray(),
+            pb.RightKeys.ToArray(),
+            pb.Outputs.Select(o => new JoinOutput(o.Side, Decode(Need(o.Column, "a join output's column")), o.Name)).ToArray());
+    }
 
     private static Pb.RemoteSource EncodeRemote(LogicalRemoteSource r)
     {
@@ -173,7 +236,7 @@ public sealed class PlanCodec(FunctionRegistry functions, ITableCatalog catalog,
 
     private static Pb.ColumnDef Encode(ColumnSchema c) => new() { Name = c.Name, Type = (int)c.Type, Semantic = (int)c.Semantic };
 
-    private static ColumnSchema Decode(Pb.ColumnDef c) => new(c.Name, (DataType)c.Type, (SemanticType)c.Semantic);
+    private static ColumnSchema Decode(Pb.ColumnDef c) => new(c.Name, Type(c.Type), Semantic(c.Semantic));
 
     private static ColumnExpr ColumnRef(ColumnSchema c) => new(c.Name, c.Type, c.Semantic);
 
@@ -201,19 +264,30 @@ public sealed class PlanCodec(FunctionRegistry functions, ITableCatalog catalog,
 
     public LogicalExpr Decode(Pb.Expr pb)
     {
-        var type = (DataType)pb.Type;
-        var semantic = (SemanticType)pb.Semantic;
+        var type = Type(pb.Type);
+        var semantic = Semantic(pb.Semantic);
         switch (pb.KindCase)
         {
             case Pb.Expr.KindOneofCase.Column:
                 return new ColumnExpr(pb.Column, type, semantic);
             case Pb.Expr.KindOneofCase.Literal:
-                return new LiteralExpr(DecodeLiteral(pb.Literal), type, semantic);
+                var value = DecodeLiteral(pb.Literal);
+                if (LiteralType(value, type) != type)
+                {
+                    throw new PlanDecodeException($"a literal of {value.GetType().Name} is declared {Names.Of(type)}.");
+                }
+
+                return new LiteralExpr(value, type, semantic);
             case Pb.Expr.KindOneofCase.Call:
                 var args = pb.Call.Args.Select(Decode).ToArray();
                 if (!functions.TryGetScalar(pb.Call.Function, out var f) || !f.TryResolve(args.Select(a => a.Type).ToArray(), out var overload))
                 {
                     throw new PlanDecodeException($"function {pb.Call.Function}({string.Join(", ", args.Select(a => Names.Of(a.Type)))}) is not known here.");
+                }
+
+                if (overload.ReturnType != type)
+                {
+                    throw new PlanDecodeException($"{pb.Call.Function} returns {Names.Of(overload.ReturnType)} here, the plan says {Names.Of(type)}.");
                 }
 
                 return new FunctionExpr(f, overload, args) { Placement = pb.Call.Placement.Length == 0 ? null : pb.Call.Placement };
@@ -235,6 +309,17 @@ public sealed class PlanCodec(FunctionRegistry functions, ITableCatalog catalog,
             Uint128Value = new VizierPb.UInt128 { High = (ulong)(u >> 64), Low = (ulong)u },
         },
         _ => throw new NotSupportedException($"A literal of {l.Value.GetType().Name} cannot be sent to another process."),
+    };
+
+    private static DataType LiteralType(object value, DataType declared) => value switch
+    {
+        bool => DataType.Boolean,
+        long when declared == DataType.Time64NS => DataType.Time64NS,
+        long => DataType.Int64,
+        double => DataType.Float64,
+        string => DataType.String,
+        UInt128 => DataType.UInt128,
+        _ => DataType.Unknown,
     };
 
     private static object DecodeLiteral(VizierPb.ScalarValue v) => v.ValueCase switch
