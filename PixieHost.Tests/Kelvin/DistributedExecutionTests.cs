@@ -149,6 +149,24 @@ public class DistributedExecutionTests
     }
 
     [Test]
+    public async Task Execute_PemFailsAfterTwoBatches_KeepsTheRowsItSentAndWarns()
+    {
+        var stores = new[] { PemStore(1, 1), PemStore(2, 2) };
+        var vizier = new SplitVizier(stores, Now) { Wrap = (i, c) => i == 1 ? new FailingPem(c, afterBatches: 2) : c };
+        const string Script = """
+            #px:set max_output_rows_per_table=100000
+            import px
+            df = px.DataFrame(table='http_events', start_time='-1h')
+            px.display(df[['time_', 'upid', 'latency']])
+            """;
+
+        var result = await vizier.Executor.ExecuteAsync(new QueryRequest(Script));
+
+        result.Warnings.Should().ContainSingle().Which.Should().StartWith("pem 2 failed during the query");
+        result.Tables[0].RowCount.Should().Be(Rows + (2 * HttpEventsGenerator.BatchRows), "all of pem 1 and the two batches pem 2 sent before it failed");
+    }
+
+    [Test]
     public async Task Execute_NoPems_StillAnswersWithEmptyTables()
     {
         var result = await new SplitVizier([], Now).Executor.ExecuteAsync(new QueryRequest("""
