@@ -28,7 +28,8 @@ public sealed class InProcessTopology(QueryExecutor engine, ClusterExecutor exec
 }
 
 /// <summary>
-/// Split roles: the agents the metadata service knows. Healthy pems run the node fragments; a healthy kelvin (round
+/// Split roles: the agents the metadata service knows. A vizier missing its metadata service or kelvin fails the query
+/// with FAILED_PRECONDITION (not UNAVAILABLE, which clients read as "the query API is down") and says what to start. Healthy pems run the node fragments; a healthy kelvin (round
 /// robin) runs the cluster side; unresponsive pems are left out with a warning naming each.
 /// </summary>
 public sealed class RegistryTopology(IAgentRegistry registry, RpcChannelPool channels) : IVizierTopology
@@ -44,14 +45,14 @@ public sealed class RegistryTopology(IAgentRegistry registry, RpcChannelPool cha
         }
         catch (RpcException e) when (e.Status is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
-            throw new RpcException(StatusCode.Unavailable, $"The metadata service is unreachable ({e.Detail}); start it with `pixie serve --role metadata` or check Agent:MetadataAddress.");
+            throw new RpcException(StatusCode.FailedPrecondition, $"The metadata service is unreachable ({e.Detail}); start it with `pixie serve --role metadata` or check Agent:MetadataAddress.");
         }
 
         var pems = agents.Where(a => a.Kind == AgentKind.Pem).OrderBy(a => a.Registration.Asid).ToArray();
         var kelvins = agents.Where(a => a.Kind == AgentKind.Kelvin && a.State == AgentState.Healthy).ToArray();
         if (kelvins.Length == 0)
         {
-            throw new RpcException(StatusCode.Unavailable, "No healthy kelvin is registered with the metadata service; start one with `pixie serve --role kelvin`.");
+            throw new RpcException(StatusCode.FailedPrecondition, "No healthy kelvin is registered with the metadata service; start one with `pixie serve --role kelvin`.");
         }
 
         var kelvin = kelvins[(int)((uint)Interlocked.Increment(ref _next) % (uint)kelvins.Length)];

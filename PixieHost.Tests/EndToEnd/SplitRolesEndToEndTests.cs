@@ -162,6 +162,29 @@ public class SplitRolesEndToEndTests
         }
     }
 
+    [Test]
+    public void PixieRun_BrokerWithoutKelvin_SaysWhichRoleToStart()
+    {
+        var metadata = $"127.0.0.1:{ChildProcess.FreePort()}";
+        var api = $"127.0.0.1:{ChildProcess.FreePort()}";
+        using var registry = ChildProcess.Start("dotnet", [PixieProcess.PixieDll, "serve", "--role", "metadata", "--set", $"MetadataService:ListenAddress={metadata}", "--set", $"Hosting:StatusAddress=127.0.0.1:{ChildProcess.FreePort()}"]);
+        using var broker = ChildProcess.Start("dotnet", [PixieProcess.PixieDll, "serve", "--role", "query-broker", "--set", $"Agent:MetadataAddress={metadata}", "--set", $"QueryBroker:Api:Address={api}", "--set", $"Hosting:StatusAddress=127.0.0.1:{ChildProcess.FreePort()}"]);
+        registry.WaitFor("Press Ctrl+C", TimeSpan.FromSeconds(60));
+        broker.WaitFor("Press Ctrl+C", TimeSpan.FromSeconds(60));
+        var dir = Directory.CreateTempSubdirectory("pixie-run-");
+        try
+        {
+            var (code, output) = ChildProcess.Run("dotnet", [PixieProcess.PixieDll, "run", "-f", WriteScript(dir.FullName), "--addr", api], TimeSpan.FromSeconds(60));
+
+            code.Should().Be(1);
+            output.Should().Contain("No healthy kelvin").And.Contain("pixie serve --role kelvin").And.NotContain("cannot reach a pixie query API");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     private static string WriteScript(string dir)
     {
         var file = Path.Combine(dir, "count.pxl");

@@ -41,7 +41,7 @@ public sealed class RoleWiringTests
             var result = broker.Services.GetRequiredService<IQueryExecutor>().ExecuteAsync(new QueryRequest("import px\npx.display(px.GetAgentStatus())\n")).GetAwaiter().GetResult();
             return ResultRows.Of(result.Tables.Single());
         }
-        catch (Modules.Rpc.RpcException e) when (e.Status == Modules.Rpc.StatusCode.Unavailable)
+        catch (Modules.Rpc.RpcException e) when (e.Status == Modules.Rpc.StatusCode.FailedPrecondition)
         {
             return [];
         }
