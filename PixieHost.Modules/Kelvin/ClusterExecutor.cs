@@ -22,7 +22,7 @@ public sealed partial class ClusterExecutor(QueryExecutor engine, ILogger<Cluste
     /// <summary>How often a running query asks the registry whether its pems still heartbeat.</summary>
     public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    public async IAsyncEnumerable<ClusterEvent> ExecuteAsync(
+    public async IAsyncEnumerable<QueryEvent> ExecuteAsync(
         string queryId, DistributedPlan plan, IReadOnlyList<IPemConnection> pems, long nowNs, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -71,14 +71,14 @@ public sealed partial class ClusterExecutor(QueryExecutor engine, ILogger<Cluste
         foreach (var w in warnings.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => w.Value))
         {
             LogPemFailed(logger, queryId, w);
-            yield return new ClusterWarning(w);
+            yield return new QueryWarning(w);
         }
 
         var elapsedNs = (long)(Stopwatch.GetElapsedTime(started).Ticks * 100L);
-        yield return new ClusterStats(elapsedNs, counters.BytesProcessed + context.BytesProcessed, counters.RecordsProcessed + context.RecordsProcessed);
+        yield return new ExecutionStats(elapsedNs, counters.BytesProcessed + context.BytesProcessed, counters.RecordsProcessed + context.RecordsProcessed);
     }
 
-    private static IEnumerable<ClusterEvent> Run(SinkExec[] sinks, ExecContext context)
+    private static IEnumerable<QueryEvent> Run(SinkExec[] sinks, ExecContext context)
     {
         for (var i = 0; i < sinks.Length; i++)
         {

@@ -54,10 +54,10 @@ public sealed class KelvinService(QueryExecutor engine, ClusterExecutor executor
                 case TableEnded t:
                     await WriteBatchAsync(responses, buffer, request.QueryId, TableId(t.Index), EmptyBatch(relations[t.Index]), eos: true);
                     break;
-                case ClusterWarning w:
+                case QueryWarning w:
                     await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = request.QueryId, Status = new Pb.Status { Code = 0, Message = w.Message } });
                     break;
-                case ClusterStats s:
+                case ExecutionStats s:
                     var stats = new Pb.QueryExecutionStats
                     {
                         Timing = new Pb.QueryTimingInfo { ExecutionTimeNs = s.ExecutionTimeNs },

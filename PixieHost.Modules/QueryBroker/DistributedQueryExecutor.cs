@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PixieHost.Modules.Pxl;
@@ -11,9 +12,25 @@ namespace PixieHost.Modules.QueryBroker;
 /// finds the agents (<see cref="IVizierTopology"/>) and has the kelvin run it over the pems. Standalone and split
 /// roles take this same path; only the topology differs (in process or over RPC).
 /// </summary>
-public sealed partial class DistributedQueryExecutor(QueryExecutor engine, IVizierTopology topology, IOptions<QueryBrokerOptions> options, ILogger<DistributedQueryExecutor>? logger = null) : IQueryExecutor
+public sealed partial class DistributedQueryExecutor(QueryExecutor engine, IVizierTopology topology, IOptions<QueryBrokerOptions> options, ILogger<DistributedQueryExecutor>? logger = null) : IStreamingQueryExecutor
 {
     public async Task<QueryResult> ExecuteAsync(QueryRequest request, CancellationToken cancellationToken = default)
+    {
+        ExecutionStats? stats = null;
+        var result = await ClusterResult.CollectAsync(StreamAsync(request, cancellationToken).Select(e =>
+        {
+            stats = e as ExecutionStats ?? stats;
+            return e;
+        })).ConfigureAwait(false);
+        var queryStats = new QueryStats(stats?.CompilationTimeNs ?? 0, result.ExecutionTimeNs, result.BytesProcessed, result.RecordsProcessed);
+        return new QueryResult(result.Tables, queryStats) { Warnings = result.Warnings };
+    }
+
+    /// <summary>
+    /// Compiles (a <see cref="PxlCompileException"/> comes before any event), splits, finds the agents and forwards
+    /// the kelvin's events as they arrive; warnings about agents left out, then the stats with the compile time, come last.
+    /// </summary>
+    public async IAsyncEnumerable<QueryEvent> StreamAsync(QueryRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var compileStart = Stopwatch.GetTimestamp();
         var (query, _, maxRows) = engine.PlanLogical(request);
@@ -23,13 +40,29 @@ public sealed partial class DistributedQueryExecutor(QueryExecutor engine, IVizi
         var vizier = await topology.ResolveAsync(cancellationToken).ConfigureAwait(false);
         var queryId = request.QueryId ?? Guid.NewGuid().ToString();
         var runStart = Stopwatch.GetTimestamp();
-        var result = await vizier.Kelvin.ExecuteAsync(queryId, plan, vizier.Pems, engine.NowNs(), options.Value.QueryTimeout, cancellationToken).ConfigureAwait(false);
+        var stats = new ExecutionStats(0, 0, 0);
+        await foreach (var e in vizier.Kelvin.StreamAsync(queryId, plan, vizier.Pems, engine.NowNs(), options.Value.QueryTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            if (e is ExecutionStats s)
+            {
+                stats = s;
+                continue;
+            }
+
+            yield return e;
+        }
+
+        foreach (var w in vizier.Warnings)
+        {
+            yield return new QueryWarning(w);
+        }
+
         if (logger is not null)
         {
             LogPhases(logger, queryId, compileNs / 1e6, Stopwatch.GetElapsedTime(resolveStart, runStart).TotalMilliseconds, vizier.Pems.Count, vizier.Kelvin.Name, Stopwatch.GetElapsedTime(runStart).TotalMilliseconds);
         }
-        var stats = new QueryStats(compileNs, result.ExecutionTimeNs, result.BytesProcessed, result.RecordsProcessed);
-        return new QueryResult(result.Tables, stats) { Warnings = [.. vizier.Warnings, .. result.Warnings] };
+
+        yield return stats with { CompilationTimeNs = compileNs };
     }
 
     public string Explain(QueryRequest request) => Explain(engine, request);

@@ -40,6 +40,12 @@ public sealed partial class VizierService(IQueryExecutor executor, IOptions<Vizi
 
         using var disposeEncryption = encryption;
 
+        if (executor is IStreamingQueryExecutor streaming && encryption is null)
+        {
+            await StreamScriptAsync(streaming, ToQueryRequest(request) with { QueryId = queryId }, queryId, responses, context);
+            return;
+        }
+
         var started = Stopwatch.GetTimestamp();
         QueryResult result;
         try

@@ -49,7 +49,7 @@ public class InternalRpcTests
         using var channel = new RpcChannel(kelvin.Address);
         PemTarget[] pems = [new("pem 1", $"127.0.0.1:{pem1.Port}"), new("pem 2", $"127.0.0.1:{pem2.Port}")];
 
-        var result = await new RemoteKelvinConnection("kelvin", channel).ExecuteAsync("q-1", plan, pems, Now, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var result = await ClusterResult.CollectAsync(new RemoteKelvinConnection("kelvin", channel).StreamAsync("q-1", plan, pems, Now, TimeSpan.FromSeconds(30), CancellationToken.None));
 
         var single = new QueryExecutor(SplitVizier.Union(stores), () => Now).Execute(new QueryRequest(Script));
         result.Warnings.Should().BeEmpty();
@@ -74,8 +74,8 @@ public class InternalRpcTests
         using var channel = new RpcChannel(kelvin.Address);
         PemTarget[] pems = [new("pem 1", $"127.0.0.1:{pem1.Port}"), new("pem 9 (gone)", $"127.0.0.1:{RpcTestHost.FreePort()}")];
 
-        var result = await new RemoteKelvinConnection("kelvin", channel)
-            .ExecuteAsync("q-2", DistributedPlanner.Split(query, maxRows), pems, Now, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var result = await ClusterResult.CollectAsync(new RemoteKelvinConnection("kelvin", channel)
+            .StreamAsync("q-2", DistributedPlanner.Split(query, maxRows), pems, Now, TimeSpan.FromSeconds(30), CancellationToken.None));
 
         result.Warnings.Should().ContainSingle().Which.Should().StartWith("pem 9 (gone) failed during the query (Unavailable");
         result.Tables[0].Batches[0].Columns[0].GetValue(0).Should().Be(Rows);
