@@ -17,11 +17,6 @@ namespace PixieHost.Modules.Kelvin;
 /// </summary>
 public sealed class KelvinService(QueryExecutor engine, ClusterExecutor executor, RpcChannelPool channels)
 {
-    /// <summary>Rows per message and bytes per message on internal streams (the receive limit is 4 MiB).</summary>
-    internal const int MaxRowsPerMessage = 65_536;
-
-    internal const int MaxBytesPerMessage = 1 << 20;
-
     public async Task ExecuteQuery(ExecuteQueryRequest request, IRpcStreamWriter<Pb.ExecuteScriptResponse> responses, RpcCallContext context)
     {
         Pxl.Distributed.DistributedPlan plan;
@@ -38,7 +33,7 @@ public sealed class KelvinService(QueryExecutor engine, ClusterExecutor executor
         TimeSpan? timeout = context.Deadline is { } deadline ? (deadline - DateTime.UtcNow) * 0.9 : null;
         var pems = request.Pems.Select(p => (IPemConnection)new RemotePemConnection(p.Name, p.Address, channels.Get(p.Address), timeout)).ToArray();
         var relations = new List<TableSchema>();
-        var buffer = new ArrayBufferWriter<byte>(MaxBytesPerMessage + (MaxBytesPerMessage / 4));
+        var buffer = new ArrayBufferWriter<byte>(BatchMessages.InternalMaxBytes + (BatchMessages.InternalMaxBytes / 4));
         await foreach (var e in executor.ExecuteAsync(request.QueryId, plan, pems, request.NowNs, context.CancellationToken))
         {
             switch (e)
@@ -49,10 +44,10 @@ public sealed class KelvinService(QueryExecutor engine, ClusterExecutor executor
                     await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = request.QueryId, MetaData = metadata });
                     break;
                 case TableBatch b:
-                    await WriteBatchAsync(responses, buffer, request.QueryId, TableId(b.Index), b.Batch, eos: false);
+                    await BatchMessages.WriteAsync(responses, buffer, request.QueryId, TableId(b.Index), b.Batch, eos: false);
                     break;
                 case TableEnded t:
-                    await WriteBatchAsync(responses, buffer, request.QueryId, TableId(t.Index), EmptyBatch(relations[t.Index]), eos: true);
+                    await BatchMessages.WriteAsync(responses, buffer, request.QueryId, TableId(t.Index), BatchMessages.Empty(relations[t.Index]), eos: true);
                     break;
                 case QueryWarning w:
                     await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = request.QueryId, Status = new Pb.Status { Code = 0, Message = w.Message } });
@@ -69,27 +64,6 @@ public sealed class KelvinService(QueryExecutor engine, ClusterExecutor executor
             }
         }
     }
-
-    /// <summary>Writes <paramref name="batch"/> in messages of at most ~1 MiB; the last one carries <paramref name="eos"/>.</summary>
-    internal static async Task WriteBatchAsync(
-        IRpcStreamWriter<Pb.ExecuteScriptResponse> responses, ArrayBufferWriter<byte> buffer, string queryId, string tableId, RowBatch batch, bool eos)
-    {
-        var chunk = RowBatchEncoder.RowsPerMessage(batch, MaxBytesPerMessage, MaxRowsPerMessage);
-        var start = 0;
-        do
-        {
-            var count = Math.Min(chunk, batch.RowCount - start);
-            var last = start + count >= batch.RowCount;
-            buffer.ResetWrittenCount();
-            RowBatchEncoder.EncodeResponse(buffer, queryId, batch, start, count, tableId, eow: eos && last, eos: eos && last);
-            await responses.WriteSerializedAsync(buffer.WrittenMemory);
-            start += count;
-        }
-        while (start < batch.RowCount);
-    }
-
-    internal static RowBatch EmptyBatch(TableSchema schema) =>
-        new(schema, schema.Columns.Select(c => ColumnBuilder.For(c.Type, 0).Build()).ToArray(), 0);
 
     private static string TableId(int index) => index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

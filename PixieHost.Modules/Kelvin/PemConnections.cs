@@ -99,20 +99,8 @@ public sealed class RemotePemConnection(string name, string address, RpcChannel 
         var bytes = message.IsSingleSegment ? message.First : message.ToArray();
         if (RowBatchDecoder.TryDecodeBatchResponse(bytes.Span, out var decoded))
         {
-            if (decoded.Columns.Length != schema.Count)
-            {
-                throw new InvalidDataException($"a batch of fragment {schema.Name} has {decoded.Columns.Length} columns, the plan {schema.Count}.");
-            }
-
-            for (var i = 0; i < schema.Count; i++)
-            {
-                if (decoded.Columns[i].Type != schema[i].Type)
-                {
-                    throw new InvalidDataException($"column {schema[i].Name} of fragment {schema.Name} arrived as {decoded.Columns[i].Type}; the plan says {schema[i].Type}.");
-                }
-            }
-
-            return decoded.NumRows == 0 ? null : new RowBatch(schema, decoded.Columns, checked((int)decoded.NumRows));
+            var batch = decoded.ToRowBatch(schema);
+            return batch.RowCount == 0 ? null : batch;
         }
 
         var response = ExecuteScriptResponse.Parser.ParseFrom(bytes.Span);

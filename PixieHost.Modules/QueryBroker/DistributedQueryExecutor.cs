@@ -16,14 +16,9 @@ public sealed partial class DistributedQueryExecutor(QueryExecutor engine, IVizi
 {
     public async Task<QueryResult> ExecuteAsync(QueryRequest request, CancellationToken cancellationToken = default)
     {
-        ExecutionStats? stats = null;
-        var result = await ClusterResult.CollectAsync(StreamAsync(request, cancellationToken).Select(e =>
-        {
-            stats = e as ExecutionStats ?? stats;
-            return e;
-        })).ConfigureAwait(false);
-        var queryStats = new QueryStats(stats?.CompilationTimeNs ?? 0, result.ExecutionTimeNs, result.BytesProcessed, result.RecordsProcessed);
-        return new QueryResult(result.Tables, queryStats) { Warnings = result.Warnings };
+        var result = await ClusterResult.CollectAsync(StreamAsync(request, cancellationToken)).ConfigureAwait(false);
+        var s = result.Stats;
+        return new QueryResult(result.Tables, new QueryStats(s.CompilationTimeNs, s.ExecutionTimeNs, s.BytesProcessed, s.RecordsProcessed)) { Warnings = result.Warnings };
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ namespace PixieHost.Modules.QueryBroker;
 public sealed record PemTarget(string Name, string Address);
 
 /// <summary>What the kelvin sends back, collected: the result tables, warnings, and the volume and time of the execution.</summary>
-public sealed record ClusterResult(IReadOnlyList<ResultTable> Tables, IReadOnlyList<string> Warnings, long ExecutionTimeNs, long BytesProcessed, long RecordsProcessed)
+public sealed record ClusterResult(IReadOnlyList<ResultTable> Tables, IReadOnlyList<string> Warnings, ExecutionStats Stats)
 {
     /// <summary>Folds a query's events into tables (for callers that want the whole result).</summary>
     public static async Task<ClusterResult> CollectAsync(IAsyncEnumerable<QueryEvent> events)
@@ -23,7 +23,7 @@ public sealed record ClusterResult(IReadOnlyList<ResultTable> Tables, IReadOnlyL
         var relations = new List<TableSchema>();
         var batches = new List<List<RowBatch>>();
         var warnings = new List<string>();
-        ExecutionStats? stats = null;
+        var stats = new ExecutionStats(0, 0, 0);
         await foreach (var e in events.ConfigureAwait(false))
         {
             switch (e)
@@ -45,7 +45,7 @@ public sealed record ClusterResult(IReadOnlyList<ResultTable> Tables, IReadOnlyL
         }
 
         var tables = relations.Select((r, i) => new ResultTable(r.Name, r, batches[i])).ToArray();
-        return new ClusterResult(tables, warnings, stats?.ExecutionTimeNs ?? 0, stats?.BytesProcessed ?? 0, stats?.RecordsProcessed ?? 0);
+        return new ClusterResult(tables, warnings, stats);
     }
 }
 
@@ -115,14 +115,10 @@ public sealed class RemoteKelvinConnection(string name, RpcChannel channel) : IK
         if (RowBatchDecoder.TryDecodeBatchResponse(bytes.Span, out var decoded))
         {
             var (index, relation) = Table(tables, decoded.TableId);
-            if (decoded.Columns.Length != relation.Count || decoded.Columns.Where((c, i) => c.Type != relation[i].Type).Any())
+            var rows = decoded.ToRowBatch(relation);
+            if (rows.RowCount > 0)
             {
-                throw new RpcException(StatusCode.Internal, $"The kelvin sent a batch of table '{relation.Name}' whose columns do not match its relation.");
-            }
-
-            if (decoded.NumRows > 0)
-            {
-                yield return new TableBatch(index, new RowBatch(relation, decoded.Columns, checked((int)decoded.NumRows)));
+                yield return new TableBatch(index, rows);
             }
 
             if (decoded.Eos)

@@ -84,7 +84,7 @@ public sealed class ResultAssembler(string? script = null, RSA? decryptionKey = 
                 throw new RpcException(StatusCode.Internal, $"Batch for table id '{decoded.TableId}' arrived before its metadata.");
             }
 
-            target.Add(ToRowBatch(target.Relation, decoded), decoded.Eos);
+            target.Add(decoded.ToRowBatch(target.Relation), decoded.Eos);
         }
         finally
         {
@@ -96,24 +96,6 @@ public sealed class ResultAssembler(string? script = null, RSA? decryptionKey = 
     }
 
     public ClientQueryResult Build() => new(_queryId, _tables, _stats) { Warnings = _warnings };
-
-    private static RowBatch ToRowBatch(TableSchema schema, DecodedBatch decoded)
-    {
-        if (decoded.Columns.Length != schema.Count)
-        {
-            throw new InvalidDataException($"Batch of table '{schema.Name}' has {decoded.Columns.Length} columns, the relation {schema.Count}.");
-        }
-
-        for (var i = 0; i < schema.Count; i++)
-        {
-            if (decoded.Columns[i].Type != schema[i].Type)
-            {
-                throw new InvalidDataException($"Column '{schema[i].Name}' is {decoded.Columns[i].Type}; the relation says {schema[i].Type}.");
-            }
-        }
-
-        return new RowBatch(schema, decoded.Columns, checked((int)decoded.NumRows));
-    }
 
     private static ReadOnlySpan<byte> CopyToRented(ReadOnlySequence<byte> message, out byte[] rented)
     {

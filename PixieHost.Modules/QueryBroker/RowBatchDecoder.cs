@@ -3,7 +3,27 @@ using PixieHost.Modules.TableStore;
 namespace PixieHost.Modules.QueryBroker;
 
 /// <summary>One <c>RowBatchData</c> decoded straight into table-store columns.</summary>
-public readonly record struct DecodedBatch(string TableId, Column[] Columns, long NumRows, bool Eow, bool Eos);
+public readonly record struct DecodedBatch(string TableId, Column[] Columns, long NumRows, bool Eow, bool Eos)
+{
+    /// <summary>The batch under <paramref name="schema"/>; throws <see cref="InvalidDataException"/> when its columns do not match it.</summary>
+    public RowBatch ToRowBatch(TableSchema schema)
+    {
+        if (Columns.Length != schema.Count)
+        {
+            throw new InvalidDataException($"Batch of table '{schema.Name}' has {Columns.Length} columns, the relation {schema.Count}.");
+        }
+
+        for (var i = 0; i < schema.Count; i++)
+        {
+            if (Columns[i].Type != schema[i].Type)
+            {
+                throw new InvalidDataException($"Column '{schema[i].Name}' is {Columns[i].Type}; the relation says {schema[i].Type}.");
+            }
+        }
+
+        return new RowBatch(schema, Columns, checked((int)NumRows));
+    }
+}
 
 /// <summary>
 /// Reads <c>ExecuteScriptResponse{data{batch}}</c> messages without Google.Protobuf objects (no <c>ByteString</c> per

@@ -50,13 +50,13 @@ public sealed partial class VizierService
                     case TableBatch b:
                         if (held is not null)
                         {
-                            await WriteBatchAsync(responses, buffer, queryId, ids[b.Index], held, eos: false);
+                            await BatchMessages.WriteAsync(responses, buffer, queryId, ids[b.Index], held, eos: false, _options.MaxBatchBytes, _options.MaxRowsPerBatch);
                         }
 
                         held = b.Batch;
                         break;
                     case TableEnded t:
-                        await WriteBatchAsync(responses, buffer, queryId, ids[t.Index], held ?? EmptyRowBatch(relations[t.Index]), eos: true);
+                        await BatchMessages.WriteAsync(responses, buffer, queryId, ids[t.Index], held ?? BatchMessages.Empty(relations[t.Index]), eos: true, _options.MaxBatchBytes, _options.MaxRowsPerBatch);
                         held = null;
                         break;
                     case QueryWarning w:
@@ -77,25 +77,4 @@ public sealed partial class VizierService
             await responses.WriteAsync(new Pb.ExecuteScriptResponse { QueryId = queryId, Status = status });
         }
     }
-
-    /// <summary>Rows of <paramref name="batch"/> in messages of about MaxBatchBytes; the last one carries eow and eos when asked.</summary>
-    private async Task WriteBatchAsync(
-        IRpcStreamWriter<Pb.ExecuteScriptResponse> responses, ArrayBufferWriter<byte> buffer, string queryId, string tableId, RowBatch batch, bool eos)
-    {
-        var chunk = RowsPerMessage(batch);
-        var start = 0;
-        do
-        {
-            var count = Math.Min(chunk, batch.RowCount - start);
-            var last = start + count >= batch.RowCount;
-            buffer.ResetWrittenCount();
-            RowBatchEncoder.EncodeResponse(buffer, queryId, batch, start, count, tableId, eow: eos && last, eos: eos && last);
-            await responses.WriteSerializedAsync(buffer.WrittenMemory);
-            start += count;
-        }
-        while (start < batch.RowCount);
-    }
-
-    private static RowBatch EmptyRowBatch(TableSchema schema) =>
-        new(schema, schema.Columns.Select(c => ColumnBuilder.For(c.Type, 0).Build()).ToArray(), 0);
 }

@@ -124,15 +124,9 @@ public sealed partial class VizierService(IQueryExecutor executor, IOptions<Vizi
         var buffer = new ArrayBufferWriter<byte>(_options.MaxBatchBytes + (_options.MaxBatchBytes / 4));
         for (var b = 0; b <= lastBatch; b++)
         {
-            var batch = table.Batches[b];
-            var chunk = RowsPerMessage(batch);
-            for (var start = 0; start < batch.RowCount; start += chunk)
+            if (table.Batches[b].RowCount > 0)
             {
-                var count = Math.Min(chunk, batch.RowCount - start);
-                var last = b == lastBatch && start + count == batch.RowCount;
-                buffer.ResetWrittenCount();
-                RowBatchEncoder.EncodeResponse(buffer, queryId, batch, start, count, tableId, eow: last, eos: last);
-                await responses.WriteSerializedAsync(buffer.WrittenMemory);
+                await BatchMessages.WriteAsync(responses, buffer, queryId, tableId, table.Batches[b], eos: b == lastBatch, _options.MaxBatchBytes, _options.MaxRowsPerBatch);
             }
         }
     }

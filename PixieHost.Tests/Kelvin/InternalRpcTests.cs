@@ -57,7 +57,7 @@ public class InternalRpcTests
         SplitVizier.CanonicalRows(result.Tables[0]).Should().Equal(SplitVizier.CanonicalRows(single.Tables[0]));
         result.Tables[1].RowCount.Should().Be(300);
         result.Tables[1].Relation.Columns.Select(c => (c.Name, c.Type, c.Semantic)).Should().Equal(single.Tables[1].Relation.Columns.Select(c => (c.Name, c.Type, c.Semantic)));
-        result.RecordsProcessed.Should().Be((2 * Rows) + (2 * HttpEventsGenerator.BatchRows), "each pem reads all its rows for the groupby and one batch for head(300)");
+        result.Stats.RecordsProcessed.Should().Be((2 * Rows) + (2 * HttpEventsGenerator.BatchRows), "each pem reads all its rows for the groupby and one batch for head(300)");
     }
 
     [Test]

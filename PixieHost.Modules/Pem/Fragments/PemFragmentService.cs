@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using PixieHost.Modules.Kelvin;
+using PixieHost.Modules.QueryBroker;
 using PixieHost.Modules.Pxl;
 using PixieHost.Modules.Pxl.Distributed;
 using PixieHost.Modules.Pxl.Physical;
@@ -32,7 +32,7 @@ public sealed partial class PemFragmentService(QueryExecutor engine, ILogger<Pem
 
         var started = Stopwatch.GetTimestamp();
         ExecContext? execution = null;
-        var buffer = new ArrayBufferWriter<byte>(KelvinService.MaxBytesPerMessage + (KelvinService.MaxBytesPerMessage / 4));
+        var buffer = new ArrayBufferWriter<byte>(BatchMessages.InternalMaxBytes + (BatchMessages.InternalMaxBytes / 4));
         var batches = BatchPump.RunAsync(
             token =>
             {
@@ -44,7 +44,7 @@ public sealed partial class PemFragmentService(QueryExecutor engine, ILogger<Pem
         {
             if (batch.RowCount > 0)
             {
-                await KelvinService.WriteBatchAsync(responses, buffer, request.QueryId, string.Empty, batch, eos: false);
+                await BatchMessages.WriteAsync(responses, buffer, request.QueryId, string.Empty, batch, eos: false);
             }
         }
 
