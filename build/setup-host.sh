@@ -7,6 +7,9 @@ packages=(
   clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc   # BPF objects and the native shim
   libbpf1 libelf1 zlib1g                                          # run time
   nginx wrk curl python3                                          # test servers, clients and the overhead bench
+  postgresql postgresql-contrib mariadb-server mariadb-client     # protocol tests: real database servers and clients
+  redis-server redis-tools dnsmasq-base bind9-dnsutils openssl    # Redis, DNS (dnsmasq + dig), TLS certificates
+  chromium                                                        # Live UI browser tests (Playwright drives it)
 )
 
 if [ "$(id -u)" -ne 0 ]; then

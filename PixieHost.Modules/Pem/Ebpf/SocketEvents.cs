@@ -28,11 +28,17 @@ public enum TrafficDirection : uint
     Recv = 1,
 }
 
-/// <summary>Protocol the kernel inferred (<c>enum px_protocol</c>).</summary>
+/// <summary>Protocol the kernel inferred (<c>enum px_protocol</c>); values are Pixie's traffic_protocol_t (conn_stats.protocol).</summary>
 public enum TrafficProtocol : uint
 {
     Unknown = 0,
     Http = 1,
+    Http2 = 2,
+    Mysql = 3,
+    Cql = 4,
+    Pgsql = 5,
+    Dns = 6,
+    Redis = 7,
 }
 
 [StructLayout(LayoutKind.Sequential)]

@@ -49,6 +49,13 @@ public sealed class ConnTracker : IDisposable
 
     public TrafficProtocol Protocol { get; internal set; }
 
+    /// <summary>The bytes were read from TLS library calls (plaintext of an encrypted connection).</summary>
+    public bool Encrypted { get; internal set; }
+
+    /// <summary>The handler of <see cref="Protocol"/> when it is not HTTP/1, with this connection's state.</summary>
+    internal Protocols.IProtocolHandler? Handler;
+    internal Protocols.ProtocolConnection? HandlerState;
+
     public DataStream Send { get; }
 
     public DataStream Recv { get; }
@@ -116,6 +123,8 @@ public sealed class ConnTracker : IDisposable
 
     public void Dispose()
     {
+        HandlerState?.Dispose();
+        HandlerState = null;
         Send.Dispose();
         Recv.Dispose();
     }

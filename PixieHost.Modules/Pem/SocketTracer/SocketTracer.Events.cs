@@ -89,10 +89,9 @@ public sealed partial class SocketTracer
             e.BytesRecv += ev.MsgSize;
         }
 
-        if (ev.Protocol == TrafficProtocol.Http && t.Protocol != TrafficProtocol.Http)
+        if (ev.Protocol != TrafficProtocol.Unknown && t.Protocol != ev.Protocol && t.Protocol is TrafficProtocol.Unknown)
         {
-            t.Protocol = TrafficProtocol.Http;
-            e.Protocol = TrafficProtocol.Http;
+            SetProtocol(t, ev.Protocol);
         }
 
         if (t.Role == TraceRole.Unknown && ev.Hdr.Role != TraceRole.Unknown)

@@ -30,6 +30,12 @@ public sealed partial class SocketTracer
     {
         // Both streams must age their holes: no short-circuit.
         t.HoleWaiting = t.Send.EndBatch() | t.Recv.EndBatch();
+        if (t.Handler is not null)
+        {
+            ProcessWithHandler(t, t.Handler);
+            return;
+        }
+
         if (t.ParsingDisabled || (t.Role == TraceRole.Unknown && !TryInferRole(t)))
         {
             DisableIfNotHttp(t);
@@ -117,6 +123,8 @@ public sealed partial class SocketTracer
     private void Disable(ConnTracker t)
     {
         t.ParsingDisabled = true;
+        t.HandlerState?.Dispose();
+        t.HandlerState = null;
         t.RequestParser.Reset(_pool);
         t.ResponseParser.Reset(_pool);
         t.Stitcher.Clear(_pool, _http);
@@ -149,6 +157,10 @@ public sealed partial class SocketTracer
             else if (now > expiry)
             {
                 t.Stitcher.Expire(now - expiry, _pool, _http);
+                if (t.HandlerState is not null)
+                {
+                    t.Handler!.Expire(t.HandlerState, now - expiry);
+                }
             }
         }
 

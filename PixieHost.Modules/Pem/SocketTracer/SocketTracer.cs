@@ -25,6 +25,8 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
     private readonly HttpStats _http = new();
     private readonly HttpEventsWriter _writer;
     private readonly ConnStatsTable _connStats = new();
+    private readonly Protocols.IProtocolHandler?[] _handlers = new Protocols.IProtocolHandler?[16];
+    private readonly List<Protocols.IProtocolHandler> _handlerList = [];
     private List<ConnTracker> _dirty = [];
     private List<ConnTracker> _nextDirty = [];
     private ConnTracker? _last;
@@ -33,8 +35,16 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
     private long _offsetMeasuredAtNs;
     private Counters _c;
 
-    public SocketTracer(SocketTracerOptions options, Store store, ITracerEnvironment? environment = null)
+    /// <param name="handlers">Handlers of the protocols other than HTTP/1; null: every built-in one (<see cref="Protocols.ProtocolHandlers"/>).</param>
+    public SocketTracer(SocketTracerOptions options, Store store, ITracerEnvironment? environment = null,
+        IEnumerable<Protocols.IProtocolHandler>? handlers = null)
     {
+        foreach (var h in handlers ?? Protocols.ProtocolHandlers.Create(options))
+        {
+            _handlers[(int)h.Protocol] = h;
+            _handlerList.Add(h);
+        }
+
         _options = options;
         _store = store;
         _env = environment ?? new LinuxTracerEnvironment();
@@ -156,7 +166,7 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
             }
         }
 
-        return rows;
+        return rows + FlushProtocols();
     }
 
     /// <summary>Writes one conn_stats row per (upid, remote address, remote port, role); returns the rows written.</summary>
@@ -239,6 +249,7 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
                 TrackersExpired = _c.TrackersExpired,
                 BufferedBytes = buffered,
                 InternalErrors = _c.InternalErrors,
+                Protocols = ProtocolStatsSnapshot(),
             };
         }
     }
@@ -271,5 +282,6 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
         public long RetiredGapBytes;
         public long RetiredStale;
         public long InternalErrors;
+        public long ProtocolRecordsFlushed;
     }
 }

@@ -69,4 +69,8 @@ public sealed record SocketTracerStats
 
     /// <summary>Payload bytes held in all trackers' buffers now.</summary>
     public long BufferedBytes { get; init; }
+
+    /// <summary>Counters of the protocol handlers other than HTTP/1, by protocol name ("pgsql", "redis", ...).</summary>
+    public IReadOnlyDictionary<string, Protocols.ProtocolStatsSnapshot> Protocols { get; init; } =
+        new Dictionary<string, Protocols.ProtocolStatsSnapshot>();
 }
