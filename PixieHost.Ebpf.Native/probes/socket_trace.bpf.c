@@ -221,6 +221,8 @@ static __always_inline void emit_control(__u32 type, const struct conn_key *key,
 	/* intent: UPID start time, as /proc/PID/stat computes it: the group leader's boot-based start in USER_HZ ticks */
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	ev->start_ticks = BPF_CORE_READ(task, group_leader, start_boottime) / (1000000000ULL / 100);
+	ev->sock_type = SOCK_STREAM;
+	ev->pad = 0;
 	bpf_ringbuf_submit(ev, wake_flag());
 	count_output(0, 0);
 }
@@ -388,6 +390,8 @@ static __always_inline void on_data_exit(const struct call_args *args, long ret)
 	s->ev.data_size = copied;
 	s->ev.direction = send ? PX_DIR_SEND : PX_DIR_RECV;
 	s->ev.protocol = info->protocol;
+	s->ev.flags = 0;
+	s->ev.pad = 0;
 	barrier_var(copied);
 	copied &= PX_MAX_DATA * 2 - 1; /* no-op (copied <= PX_MAX_DATA) that the verifier can see */
 	long err = bpf_ringbuf_output(&rb, &s->ev, sizeof(s->ev) + copied, wake_flag());

@@ -24,9 +24,21 @@ enum px_direction {
 	PX_DIR_RECV = 1, /* ingress: read/recv* */
 };
 
+/* Pixie's traffic_protocol_t values (conn_stats.protocol). */
 enum px_protocol {
 	PX_PROTO_UNKNOWN = 0,
 	PX_PROTO_HTTP = 1,
+	PX_PROTO_HTTP2 = 2,
+	PX_PROTO_MYSQL = 3,
+	PX_PROTO_CQL = 4,
+	PX_PROTO_PGSQL = 5,
+	PX_PROTO_DNS = 6,
+	PX_PROTO_REDIS = 7,
+};
+
+/* socket_data_event.flags */
+enum px_data_flags {
+	PX_DATA_F_SSL = 1, /* plaintext read from a TLS library call (SSL_read/SSL_write), not from the socket */
 };
 
 /* Identity of one connection: the generation tells apart two sockets that reused the same fd. */
@@ -59,6 +71,8 @@ struct socket_control_event {
 	/* Start of the owning process in clock ticks since boot (USER_HZ = 100), as field 22 of /proc/PID/stat:
 	 * the third part of the UPID, read here because short-lived clients are gone before user space could look. */
 	__u64 start_ticks;
+	__u32 sock_type; /* SOCK_STREAM (1) or SOCK_DGRAM (2) */
+	__u32 pad;
 };
 
 struct socket_data_event {
@@ -68,5 +82,7 @@ struct socket_data_event {
 	__u32 data_size; /* bytes copied into data[] (<= msg_size, <= PX_MAX_DATA) */
 	__u32 direction; /* enum px_direction */
 	__u32 protocol;  /* enum px_protocol */
+	__u32 flags;     /* enum px_data_flags */
+	__u32 pad;
 	/* data_size bytes follow */
 };

@@ -24,6 +24,12 @@ public sealed class SocketEventBuilder(ISocketEventSink sink, uint tgid = 4321, 
 
     public TrafficProtocol Protocol { get; set; } = TrafficProtocol.Http;
 
+    /// <summary>Flags of the data events (<see cref="DataEventFlags.Ssl"/> for TLS plaintext).</summary>
+    public DataEventFlags Flags { get; set; }
+
+    /// <summary>Socket type of the open event: 1 TCP, 2 UDP (datagrams, DNS).</summary>
+    public uint SockType { get; set; } = 1;
+
     public SocketEventBuilder At(ulong tsNs)
     {
         Now = tsNs;
@@ -39,6 +45,7 @@ public sealed class SocketEventBuilder(ISocketEventSink sink, uint tgid = 4321, 
             Local = Addr(local),
             Remote = Addr(remote),
             StartTicks = startTicks,
+            SockType = SockType,
         };
         sink.OnControl(ev);
         return this;
@@ -68,6 +75,7 @@ public sealed class SocketEventBuilder(ISocketEventSink sink, uint tgid = 4321, 
             DataSize = (uint)copied,
             Direction = dir,
             Protocol = Protocol,
+            Flags = Flags,
         };
         sink.OnData(ev, bytes.AsSpan(0, copied));
         pos += (ulong)bytes.Length;

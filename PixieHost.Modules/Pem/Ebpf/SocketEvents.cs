@@ -100,6 +100,20 @@ public struct SocketControlEvent
 
     /// <summary>Process start in clock ticks since boot (field 22 of /proc/PID/stat), read in the kernel; 0 if unknown.</summary>
     public ulong StartTicks;
+
+    /// <summary>SOCK_STREAM (1, TCP) or SOCK_DGRAM (2, UDP); 0 from events that predate the field.</summary>
+    public uint SockType;
+    public uint Pad;
+}
+
+/// <summary>Flags of a data event (<c>enum px_data_flags</c>).</summary>
+[Flags]
+public enum DataEventFlags : uint
+{
+    None = 0,
+
+    /// <summary>Plaintext from a TLS library call (SSL_read/SSL_write), not the socket's bytes.</summary>
+    Ssl = 1,
 }
 
 /// <summary>Header of a data event; <see cref="DataSize"/> payload bytes follow it in the ring.</summary>
@@ -112,6 +126,8 @@ public struct SocketDataEvent
     public uint DataSize;
     public TrafficDirection Direction;
     public TrafficProtocol Protocol;
+    public DataEventFlags Flags;
+    public uint Pad;
 }
 
 /// <summary>Receives events from the ring buffer, on the reader thread, in place (no copy was made).</summary>

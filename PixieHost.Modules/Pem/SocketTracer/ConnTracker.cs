@@ -49,6 +49,9 @@ public sealed class ConnTracker : IDisposable
 
     public TrafficProtocol Protocol { get; internal set; }
 
+    /// <summary>A UDP socket: every event is one datagram (DNS); false for TCP.</summary>
+    public bool IsDatagram { get; internal set; }
+
     /// <summary>The bytes were read from TLS library calls (plaintext of an encrypted connection).</summary>
     public bool Encrypted { get; internal set; }
 

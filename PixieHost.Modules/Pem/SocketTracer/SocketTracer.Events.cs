@@ -34,6 +34,7 @@ public sealed partial class SocketTracer
         t ??= Create(ev.Hdr.Conn, ev.Hdr.Role, ev.Hdr.TsNs);
         _connStats.Detach(t);
         t.SawOpen = true;
+        t.IsDatagram = ev.SockType == 2;
         t.SetEndpoints(ev.Local, ev.Remote);
         if (ev.Hdr.Role != TraceRole.Unknown)
         {
@@ -92,6 +93,11 @@ public sealed partial class SocketTracer
         if (ev.Protocol != TrafficProtocol.Unknown && t.Protocol != ev.Protocol && t.Protocol is TrafficProtocol.Unknown)
         {
             SetProtocol(t, ev.Protocol);
+        }
+
+        if ((ev.Flags & DataEventFlags.Ssl) != 0)
+        {
+            t.Encrypted = true;
         }
 
         if (t.Role == TraceRole.Unknown && ev.Hdr.Role != TraceRole.Unknown)
