@@ -4,14 +4,17 @@
  *
  * Flow: enter stashes the arguments per thread; exit reads the return value, resolves the fd to a TCP
  * socket (task -> files -> fdtable -> file -> socket -> sock, so sockets opened before attach are seen),
- * advances the per-connection stream positions, infers HTTP from the first bytes, and copies data of
- * HTTP connections into the ring buffer. */
+ * advances the per-connection stream positions, infers the protocol from the first bytes (protocol_infer.h),
+ * and copies data of connections of a known protocol into the ring buffer. UDP sockets are followed only once a
+ * datagram looks like DNS. TLS: uprobes on libssl (ssl_probes.h) copy the plaintext; the ciphertext the
+ * syscalls move is counted, never copied. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "socket_trace.h"
+#include "protocol_infer.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -33,7 +36,9 @@ char LICENSE[] SEC("license") = "GPL";
 #define AF_INET 2
 #define AF_INET6 10
 #define SOCK_STREAM 1
+#define SOCK_DGRAM 2
 #define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define MSG_PEEK 2
@@ -41,7 +46,12 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define MAX_IOV 16            /* iovecs copied per readv/writev/sendmsg/recvmsg */
 #define IOV_BATCH 8           /* iovec structs read per helper call */
-#define MAX_INFER_TRIES 16    /* chunks looked at before a connection is declared not HTTP */
+#define MAX_INFER_TRIES 16    /* chunks looked at before a connection is declared of no known protocol */
+#define TLS_CHECK_BYTES 65536 /* a TLS handshake is looked for this far into a connection of a known protocol */
+
+/* conn_info.flags */
+#define CONN_F_OPENED 1 /* the OPEN event was sent (UDP sockets: only once DNS is seen) */
+#define CONN_F_TLS 2    /* the syscall bytes are TLS records: plaintext comes from the libssl uprobes */
 
 /* Set by user space before load. */
 const volatile __u32 agent_tgid = 0;          /* this process is not traced; 0 traces everything */
@@ -51,6 +61,7 @@ const volatile __u64 wake_bytes = 256 * 1024; /* wake the reader once this much 
 /* Arguments stashed at syscall entry, read at exit. */
 struct call_args {
 	__u64 buf;   /* data buffer, iovec array or user_msghdr, by kind */
+	__u64 addr;  /* peer sockaddr of sendto/recvfrom/sendmsg/recvmsg (UDP peers), 0 if none */
 	__u32 nr;    /* syscall number */
 	__s32 fd;
 	__u32 iovcnt;
@@ -66,9 +77,13 @@ struct conn_info {
 	__u64 generation;
 	__u64 send_pos; /* bytes sent since first seen: the next send position and the close total */
 	__u64 recv_pos;
+	__u64 ssl_send_pos; /* plaintext positions of a TLS connection (start where the raw ones were at detection) */
+	__u64 ssl_recv_pos;
 	__u32 role;
 	__u32 protocol;
 	__u32 infer_tries;
+	__u32 sock_type;
+	__u32 flags; /* CONN_F_* */
 	__u32 pad;
 	struct px_sockaddr local;
 	struct px_sockaddr remote;
@@ -151,9 +166,10 @@ static __always_inline void count_output(long err, __u64 copied)
 /* Turns a kernel address into a BTF-typed pointer whose fields are plain (fault-safe) loads instead of helper calls. */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
-/* The TCP (IPv4/IPv6 stream) sock behind fd in the current process, or NULL. Runs on every read/write of a file or
- * pipe not yet known, so it walks with direct loads (one helper call for the fd array) rather than BPF_CORE_READ. */
-static __always_inline struct sock *tcp_sock_of_fd(__s32 fd)
+/* The TCP or UDP (IPv4/IPv6) sock behind fd in the current process, or NULL; *type gets SOCK_STREAM or SOCK_DGRAM.
+ * Runs on every read/write of a file or pipe not yet known, so it walks with direct loads (one helper call for the
+ * fd array) rather than BPF_CORE_READ. */
+static __always_inline struct sock *sock_of_fd(__s32 fd, __u32 *type)
 {
 	if (fd < 0)
 		return NULL;
@@ -170,7 +186,8 @@ static __always_inline struct sock *tcp_sock_of_fd(__s32 fd)
 	if ((file->f_inode->i_mode & S_IFMT) != S_IFSOCK)
 		return NULL;
 	struct socket *sock = bpf_rdonly_cast(file->private_data, bpf_core_type_id_kernel(struct socket));
-	if (sock->type != SOCK_STREAM)
+	__u32 st = sock->type;
+	if (st != SOCK_STREAM && st != SOCK_DGRAM)
 		return NULL;
 	struct sock *sk = sock->sk;
 	if (!sk)
@@ -178,8 +195,9 @@ static __always_inline struct sock *tcp_sock_of_fd(__s32 fd)
 	__u16 family = sk->__sk_common.skc_family;
 	if (family != AF_INET && family != AF_INET6)
 		return NULL;
-	if (sk->sk_protocol != IPPROTO_TCP)
+	if (sk->sk_protocol != (st == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP))
 		return NULL;
+	*type = st;
 	/* Returned as a plain kernel address: read_addrs uses BPF_CORE_READ on it. */
 	return (struct sock *)(unsigned long)sk;
 }
@@ -221,49 +239,50 @@ static __always_inline void emit_control(__u32 type, const struct conn_key *key,
 	/* intent: UPID start time, as /proc/PID/stat computes it: the group leader's boot-based start in USER_HZ ticks */
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	ev->start_ticks = BPF_CORE_READ(task, group_leader, start_boottime) / (1000000000ULL / 100);
-	ev->sock_type = SOCK_STREAM;
+	ev->sock_type = info->sock_type;
 	ev->pad = 0;
 	bpf_ringbuf_submit(ev, wake_flag());
 	count_output(0, 0);
 }
 
-/* Starts tracking a connection and emits its OPEN event. A tracked fd met again (close missed) is closed first. */
-static __always_inline struct conn_info *open_conn(const struct conn_key *key, struct sock *sk, __u32 role)
+/* Starts tracking a connection and emits its OPEN event (a UDP socket's waits for its first DNS datagram). A tracked
+ * fd met again (close missed) is closed first. */
+static __always_inline struct conn_info *open_conn(const struct conn_key *key, struct sock *sk, __u32 role, __u32 type)
 {
 	struct conn_info *old = bpf_map_lookup_elem(&conns, key);
-	if (old) {
+	if (old && (old->flags & CONN_F_OPENED)) {
 		emit_control(PX_EVENT_CLOSE, key, old);
 	}
 	struct conn_info info = {};
 	info.generation = bpf_ktime_get_ns();
 	info.role = role;
+	info.sock_type = type;
 	read_addrs(sk, &info.local, &info.remote);
+	if (type == SOCK_STREAM)
+		info.flags = CONN_F_OPENED;
 	bpf_map_update_elem(&conns, key, &info, BPF_ANY);
-	emit_control(PX_EVENT_OPEN, key, &info);
+	if (type == SOCK_STREAM)
+		emit_control(PX_EVENT_OPEN, key, &info);
 	return bpf_map_lookup_elem(&conns, key);
 }
 
-static __always_inline bool starts_with(const __u8 *b, const char *prefix, int n)
+/* The peer of an unconnected UDP socket, from the sockaddr the call passed (sendto dest, recvfrom source). */
+static __always_inline void read_user_peer(struct px_sockaddr *remote, __u64 addr)
 {
-	for (int i = 0; i < n; i++) {
-		if (b[i] != (__u8)prefix[i])
-			return false;
-	}
-	return true;
-}
-
-/* HTTP/1 request line or status line at the start of a chunk. */
-static __always_inline bool looks_like_http(const __u8 *b)
-{
-	switch (b[0]) {
-	case 'G': return starts_with(b, "GET ", 4);
-	case 'P': return starts_with(b, "POST ", 5) || starts_with(b, "PUT ", 4) || starts_with(b, "PATCH ", 6);
-	case 'D': return starts_with(b, "DELETE ", 7);
-	case 'H': return starts_with(b, "HEAD ", 5) || starts_with(b, "HTTP/1.", 7);
-	case 'O': return starts_with(b, "OPTIONS ", 8);
-	case 'C': return starts_with(b, "CONNECT ", 8);
-	case 'T': return starts_with(b, "TRACE ", 6);
-	default: return false;
+	if (!addr)
+		return;
+	struct sockaddr_in6 sa = {};
+	if (bpf_probe_read_user(&sa, sizeof(sa), (const void *)addr))
+		return;
+	if (sa.sin6_family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&sa;
+		remote->family = AF_INET;
+		remote->port = bpf_ntohs(in->sin_port);
+		__builtin_memcpy(remote->addr, &in->sin_addr, 4);
+	} else if (sa.sin6_family == AF_INET6) {
+		remote->family = AF_INET6;
+		remote->port = bpf_ntohs(sa.sin6_port);
+		__builtin_memcpy(remote->addr, &sa.sin6_addr, 16);
 	}
 }
 
@@ -331,6 +350,23 @@ static __always_inline __u32 copy_data(__u8 *dst, const struct call_args *args, 
 	return copy_buf(dst, args->buf, total);
 }
 
+/* A TLS handshake starting mid-connection (STARTTLS: PostgreSQL after SSLRequest, MySQL after the SSL request
+ * packet): record type 22, version 3.x, a ClientHello or ServerHello. Stricter than looks_like_tls because the
+ * bytes of a known protocol (a MySQL length prefix) could pass the record header test alone. */
+static __always_inline bool looks_like_tls_hello(const __u8 *b, __u32 n)
+{
+	return n >= 6 && b[0] == 22 && b[1] == 3 && b[2] <= 4 && (b[5] == 1 || b[5] == 2);
+}
+
+/* The syscall bytes of info are TLS records from here on: the plaintext positions start where the raw ones are
+ * before this chunk (position is this chunk's offset in its direction). */
+static __always_inline void mark_tls(struct conn_info *info, bool send, __u64 position)
+{
+	info->flags |= CONN_F_TLS;
+	info->ssl_send_pos = send ? position : info->send_pos;
+	info->ssl_recv_pos = send ? info->recv_pos : position;
+}
+
 static __always_inline void on_data_exit(const struct call_args *args, long ret)
 {
 	__u32 nr = args->nr;
@@ -338,10 +374,11 @@ static __always_inline void on_data_exit(const struct call_args *args, long ret)
 	struct conn_key key = { .tgid = id >> 32, .fd = args->fd };
 	struct conn_info *info = bpf_map_lookup_elem(&conns, &key);
 	if (!info) {
-		struct sock *sk = tcp_sock_of_fd(args->fd);
+		__u32 type = 0;
+		struct sock *sk = sock_of_fd(args->fd, &type);
 		if (!sk)
 			return;
-		info = open_conn(&key, sk, PX_ROLE_UNKNOWN);
+		info = open_conn(&key, sk, PX_ROLE_UNKNOWN, type);
 		if (!info)
 			return;
 	}
@@ -351,33 +388,60 @@ static __always_inline void on_data_exit(const struct call_args *args, long ret)
 		info->send_pos += ret;
 	else
 		info->recv_pos += ret;
-	if (info->protocol != PX_PROTO_HTTP && info->infer_tries >= MAX_INFER_TRIES)
-		return; /* not HTTP: positions advance, nothing is copied */
+	if (info->flags & CONN_F_TLS)
+		return; /* ciphertext: counted, never copied; the plaintext comes from the libssl uprobes */
+	if (info->protocol == PX_PROTO_UNKNOWN && info->infer_tries >= MAX_INFER_TRIES)
+		return; /* no known protocol: positions advance, nothing is copied */
 
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct data_scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
 	if (!s)
 		return;
 	__u32 copied = 0;
-	if (info->protocol != PX_PROTO_HTTP) {
-		/* Plain buffers: peek 8 bytes. iovecs: the prefix may span several, so copy first and look at the copy. */
-		bool http;
+	bool dgram = info->sock_type == SOCK_DGRAM;
+	if (info->protocol == PX_PROTO_UNKNOWN) {
+		/* Plain buffers: peek PX_PEEK bytes. iovecs: the prefix may span several, so copy first and look at the copy. */
+		__u8 peek[PX_PEEK] = {};
+		__u32 n = 0;
 		if (is_iov(nr)) {
 			copied = copy_data(s->data, args, ret);
-			http = copied >= 8 && looks_like_http(s->data);
+			n = copied < PX_PEEK ? copied : PX_PEEK;
+			__builtin_memcpy(peek, s->data, PX_PEEK);
 		} else {
-			__u8 start[8];
-			http = ret >= 8 && bpf_probe_read_user(start, sizeof(start), (const void *)args->buf) == 0 &&
-			       looks_like_http(start);
+			n = ret < PX_PEEK ? (__u32)ret : PX_PEEK;
+			barrier_var(n);
+			if (n > PX_PEEK)
+				n = PX_PEEK;
+			if (n == 0 || bpf_probe_read_user(peek, n, (const void *)args->buf))
+				n = 0;
 		}
-		if (!http) {
+		bool port53 = info->remote.port == 53 || info->local.port == 53;
+		__u32 p = infer_protocol(peek, n, ret, dgram, port53);
+		if (p == PX_INFER_TLS) {
+			mark_tls(info, send, position);
+			return;
+		}
+		if (p == PX_PROTO_UNKNOWN) {
 			info->infer_tries++;
 			return;
 		}
-		info->protocol = PX_PROTO_HTTP;
-	}
-	if (!copied)
+		info->protocol = p;
+		if (dgram && !(info->flags & CONN_F_OPENED)) {
+			/* An unconnected UDP socket (a DNS server's) has no peer in the sock: take the datagram's. */
+			if (info->remote.family == 0 || info->remote.port == 0)
+				read_user_peer(&info->remote, args->addr);
+			info->flags |= CONN_F_OPENED;
+			emit_control(PX_EVENT_OPEN, &key, info);
+		}
+		if (!copied)
+			copied = copy_data(s->data, args, ret);
+	} else {
 		copied = copy_data(s->data, args, ret);
+		if (!dgram && position < TLS_CHECK_BYTES && looks_like_tls_hello(s->data, copied)) {
+			mark_tls(info, send, position);
+			return;
+		}
+	}
 
 	s->ev.hdr.ts_ns = bpf_ktime_get_ns();
 	s->ev.hdr.type = PX_EVENT_DATA;
@@ -400,17 +464,19 @@ static __always_inline void on_data_exit(const struct call_args *args, long ret)
 
 static __always_inline void on_connect_exit(const struct call_args *args, long ret, __u32 role)
 {
-	/* connect: 0, or -EINPROGRESS for a non-blocking socket (the addresses are already bound). accept: the new fd. */
+	/* connect: 0, or -EINPROGRESS for a non-blocking socket (the addresses are already bound). accept: the new fd.
+	 * A connected UDP socket (a resolver's) is tracked too, its OPEN deferred until a datagram looks like DNS. */
 	__s32 fd = role == PX_ROLE_CLIENT ? args->fd : (__s32)ret;
 	if (role == PX_ROLE_CLIENT && ret != 0 && ret != -EINPROGRESS)
 		return;
 	if (role == PX_ROLE_SERVER && ret < 0)
 		return;
-	struct sock *sk = tcp_sock_of_fd(fd);
+	__u32 type = 0;
+	struct sock *sk = sock_of_fd(fd, &type);
 	if (!sk)
 		return;
 	struct conn_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .fd = fd };
-	open_conn(&key, sk, role);
+	open_conn(&key, sk, role, type);
 }
 
 static __always_inline void on_close_enter(__s32 fd)
@@ -419,12 +485,13 @@ static __always_inline void on_close_enter(__s32 fd)
 	struct conn_info *info = bpf_map_lookup_elem(&conns, &key);
 	if (!info)
 		return;
-	emit_control(PX_EVENT_CLOSE, &key, info);
+	if (info->flags & CONN_F_OPENED)
+		emit_control(PX_EVENT_CLOSE, &key, info);
 	bpf_map_delete_elem(&conns, &key);
 }
 
-/* Syscall entry: a0..a3 are the syscall arguments. */
-static __always_inline int on_enter(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+/* Syscall entry: a0..a4 are the syscall arguments. */
+static __always_inline int on_enter(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u64 a4)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	if (agent_tgid && (id >> 32) == agent_tgid)
@@ -441,6 +508,7 @@ static __always_inline int on_enter(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u6
 	args->nr = NR_NONE;
 	args->fd = (__s32)a0;
 	args->buf = a1;
+	args->addr = 0;
 	args->iovcnt = 0;
 	if (nr == NR_READV || nr == NR_WRITEV) {
 		args->iovcnt = a2;
@@ -452,8 +520,11 @@ static __always_inline int on_enter(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u6
 			return 0;
 		args->buf = (__u64)msg.msg_iov;
 		args->iovcnt = msg.msg_iovlen;
-	} else if (nr == NR_RECVFROM && (a3 & MSG_PEEK)) {
-		return 0;
+		args->addr = (__u64)msg.msg_name;
+	} else if (nr == NR_SENDTO || nr == NR_RECVFROM) {
+		if (nr == NR_RECVFROM && (a3 & MSG_PEEK))
+			return 0;
+		args->addr = a4;
 	}
 	args->nr = nr;
 	return 0;
@@ -489,7 +560,7 @@ static __always_inline int on_exit(__u32 nr, long ret)
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                        \
 	int px_enter_##name(struct trace_event_raw_sys_enter *ctx)                         \
 	{                                                                                  \
-		return on_enter(nr, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]); \
+		return on_enter(nr, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4]); \
 	}
 #define EXIT(name, nr)                                          \
 	SEC("tracepoint/syscalls/sys_exit_" #name)              \

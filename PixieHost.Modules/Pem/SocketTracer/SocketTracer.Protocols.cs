@@ -11,10 +11,21 @@ public sealed partial class SocketTracer
         t.Protocol = protocol;
         t.StatsEntry!.Protocol = protocol;
         var h = (int)protocol < _handlers.Length ? _handlers[(int)protocol] : null;
-        if (h is not null && !t.ParsingDisabled)
+        if (t.ParsingDisabled)
+        {
+            return;
+        }
+
+        if (h is not null)
         {
             t.Handler = h;
             t.HandlerState = h.CreateConnection();
+        }
+        else if (protocol != TrafficProtocol.Http)
+        {
+            // A protocol the kernel knows but no handler parses (disabled in the options): count, do not buffer.
+            _c.ProtocolsWithoutHandler++;
+            Disable(t);
         }
     }
 

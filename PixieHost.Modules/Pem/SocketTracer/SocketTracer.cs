@@ -243,6 +243,7 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
                 ConnStatsRowsWritten = _c.ConnStatsRows,
                 RolesInferred = _c.RolesInferred,
                 ParsingDisabled = _c.ParsingDisabled,
+                ProtocolsWithoutHandler = _c.ProtocolsWithoutHandler,
                 ActiveTrackers = _trackers.Count,
                 TrackersCreated = _c.TrackersCreated,
                 TrackersClosed = _c.TrackersClosed,
@@ -283,5 +284,6 @@ public sealed partial class SocketTracer : ISocketEventSink, IDisposable
         public long RetiredStale;
         public long InternalErrors;
         public long ProtocolRecordsFlushed;
+        public long ProtocolsWithoutHandler;
     }
 }

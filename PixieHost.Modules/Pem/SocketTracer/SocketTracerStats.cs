@@ -56,6 +56,9 @@ public sealed record SocketTracerStats
     /// <summary>Connections whose traffic was not HTTP, so parsing was turned off.</summary>
     public long ParsingDisabled { get; init; }
 
+    /// <summary>Connections of a protocol the kernel recognised but no handler is enabled for: not parsed.</summary>
+    public long ProtocolsWithoutHandler { get; init; }
+
     public int ActiveTrackers { get; init; }
 
     public long TrackersCreated { get; init; }
