@@ -31,6 +31,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define NR_SENDMSG 46
 #define NR_RECVMSG 47
 #define NR_ACCEPT4 288
+#define NR_RECVMMSG 299
+#define NR_SENDMMSG 307
 #define NR_NONE 0xffffffff /* call_args.nr of an empty stash */
 
 #define AF_INET 2
@@ -62,6 +64,7 @@ const volatile __u64 wake_bytes = 256 * 1024; /* wake the reader once this much 
 struct call_args {
 	__u64 buf;   /* data buffer, iovec array or user_msghdr, by kind */
 	__u64 addr;  /* peer sockaddr of sendto/recvfrom/sendmsg/recvmsg (UDP peers), 0 if none */
+	__u64 mmsg;  /* sendmmsg/recvmmsg: the mmsghdr array (the first message's length is read at exit) */
 	__u32 nr;    /* syscall number */
 	__s32 fd;
 	__u32 iovcnt;
@@ -79,6 +82,7 @@ struct conn_info {
 	__u64 recv_pos;
 	__u64 ssl_send_pos; /* plaintext positions of a TLS connection (start where the raw ones were at detection) */
 	__u64 ssl_recv_pos;
+	__u64 sk; /* the kernel sock: a second connect() on the same socket (non-blocking completion) is not a new connection */
 	__u32 role;
 	__u32 protocol;
 	__u32 infer_tries;
@@ -250,6 +254,8 @@ static __always_inline void emit_control(__u32 type, const struct conn_key *key,
 static __always_inline struct conn_info *open_conn(const struct conn_key *key, struct sock *sk, __u32 role, __u32 type)
 {
 	struct conn_info *old = bpf_map_lookup_elem(&conns, key);
+	if (old && old->sk == (__u64)(unsigned long)sk)
+		return old;
 	if (old && (old->flags & CONN_F_OPENED)) {
 		emit_control(PX_EVENT_CLOSE, key, old);
 	}
@@ -257,6 +263,7 @@ static __always_inline struct conn_info *open_conn(const struct conn_key *key, s
 	info.generation = bpf_ktime_get_ns();
 	info.role = role;
 	info.sock_type = type;
+	info.sk = (__u64)(unsigned long)sk;
 	read_addrs(sk, &info.local, &info.remote);
 	if (type == SOCK_STREAM)
 		info.flags = CONN_F_OPENED;
@@ -340,7 +347,8 @@ static __always_inline __u32 copy_iov(__u8 *dst, const struct iovec *iov, __u32 
 
 static __always_inline bool is_iov(__u32 nr)
 {
-	return nr == NR_READV || nr == NR_WRITEV || nr == NR_SENDMSG || nr == NR_RECVMSG;
+	return nr == NR_READV || nr == NR_WRITEV || nr == NR_SENDMSG || nr == NR_RECVMSG || nr == NR_SENDMMSG ||
+	       nr == NR_RECVMMSG;
 }
 
 static __always_inline __u32 copy_data(__u8 *dst, const struct call_args *args, __u64 total)
@@ -382,7 +390,7 @@ static __always_inline void on_data_exit(const struct call_args *args, long ret)
 		if (!info)
 			return;
 	}
-	bool send = nr == NR_WRITE || nr == NR_WRITEV || nr == NR_SENDTO || nr == NR_SENDMSG;
+	bool send = nr == NR_WRITE || nr == NR_WRITEV || nr == NR_SENDTO || nr == NR_SENDMSG || nr == NR_SENDMMSG;
 	__u64 position = send ? info->send_pos : info->recv_pos;
 	if (send)
 		info->send_pos += ret;
@@ -509,12 +517,19 @@ static __always_inline int on_enter(__u32 nr, __u64 a0, __u64 a1, __u64 a2, __u6
 	args->fd = (__s32)a0;
 	args->buf = a1;
 	args->addr = 0;
+	args->mmsg = 0;
 	args->iovcnt = 0;
 	if (nr == NR_READV || nr == NR_WRITEV) {
 		args->iovcnt = a2;
-	} else if (nr == NR_SENDMSG || nr == NR_RECVMSG) {
-		if (nr == NR_RECVMSG && (a2 & MSG_PEEK))
+	} else if (nr == NR_SENDMSG || nr == NR_RECVMSG || nr == NR_SENDMMSG || nr == NR_RECVMMSG) {
+		/* sendmmsg/recvmmsg (libuv's UDP, so dig and Node resolvers): the first message only; its msghdr leads
+		 * the mmsghdr. Later messages of the same call are not seen (their bytes are not counted either). */
+		bool multi = nr == NR_SENDMMSG || nr == NR_RECVMMSG;
+		if ((nr == NR_RECVMSG || nr == NR_RECVMMSG) && ((multi ? a3 : a2) & MSG_PEEK))
 			return 0;
+		if (multi && a2 == 0)
+			return 0;
+		args->mmsg = multi ? a1 : 0;
 		struct user_msghdr msg;
 		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)a1))
 			return 0;
@@ -545,6 +560,14 @@ static __always_inline int on_exit(__u32 nr, long ret)
 	case NR_ACCEPT: case NR_ACCEPT4:
 		on_connect_exit(&args, ret, PX_ROLE_SERVER);
 		break;
+	case NR_SENDMMSG: case NR_RECVMMSG:
+		/* ret is the number of messages; the first one's byte count is its mmsghdr.msg_len. */
+		if (ret > 0 && args.mmsg) {
+			__u32 len = 0;
+			if (bpf_probe_read_user(&len, sizeof(len), (const void *)(args.mmsg + sizeof(struct user_msghdr))) == 0 && len > 0)
+				on_data_exit(&args, len);
+		}
+		break;
 	default:
 		if (ret > 0)
 			on_data_exit(&args, ret);
@@ -556,11 +579,14 @@ static __always_inline int on_exit(__u32 nr, long ret)
 /* One program per traced syscall: the kernel only calls them for these syscalls, so every other syscall
  * of the machine pays ~40 ns instead of ~250 ns for a raw sys_enter/sys_exit program that filters by number
  * (bench/overhead/syscall-cost.sh). Captured syscalls cost the same either way. */
-#define ENTER(name, nr)                                                                    \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                                        \
-	int px_enter_##name(struct trace_event_raw_sys_enter *ctx)                         \
-	{                                                                                  \
-		return on_enter(nr, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4]); \
+/* A program may read only the arguments its syscall has (the attach fails with EACCES past the end of the
+ * tracepoint's record), so each passes its own count; the rest are 0. */
+#define ENTER(name, nr, nargs)                                                                 \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                            \
+	int px_enter_##name(struct trace_event_raw_sys_enter *ctx)                             \
+	{                                                                                      \
+		return on_enter(nr, ctx->args[0], ctx->args[1], ctx->args[2],                  \
+				(nargs) > 3 ? ctx->args[3] : 0, (nargs) > 4 ? ctx->args[4] : 0);\
 	}
 #define EXIT(name, nr)                                          \
 	SEC("tracepoint/syscalls/sys_exit_" #name)              \
@@ -569,15 +595,17 @@ static __always_inline int on_exit(__u32 nr, long ret)
 		return on_exit(nr, ctx->ret);                   \
 	}
 
-ENTER(read, NR_READ) EXIT(read, NR_READ)
-ENTER(write, NR_WRITE) EXIT(write, NR_WRITE)
-ENTER(readv, NR_READV) EXIT(readv, NR_READV)
-ENTER(writev, NR_WRITEV) EXIT(writev, NR_WRITEV)
-ENTER(sendto, NR_SENDTO) EXIT(sendto, NR_SENDTO)
-ENTER(recvfrom, NR_RECVFROM) EXIT(recvfrom, NR_RECVFROM)
-ENTER(sendmsg, NR_SENDMSG) EXIT(sendmsg, NR_SENDMSG)
-ENTER(recvmsg, NR_RECVMSG) EXIT(recvmsg, NR_RECVMSG)
-ENTER(connect, NR_CONNECT) EXIT(connect, NR_CONNECT)
-ENTER(accept, NR_ACCEPT) EXIT(accept, NR_ACCEPT)
-ENTER(accept4, NR_ACCEPT4) EXIT(accept4, NR_ACCEPT4)
-ENTER(close, NR_CLOSE)
+ENTER(read, NR_READ, 3) EXIT(read, NR_READ)
+ENTER(write, NR_WRITE, 3) EXIT(write, NR_WRITE)
+ENTER(readv, NR_READV, 3) EXIT(readv, NR_READV)
+ENTER(writev, NR_WRITEV, 3) EXIT(writev, NR_WRITEV)
+ENTER(sendto, NR_SENDTO, 5) EXIT(sendto, NR_SENDTO)
+ENTER(recvfrom, NR_RECVFROM, 5) EXIT(recvfrom, NR_RECVFROM)
+ENTER(sendmsg, NR_SENDMSG, 3) EXIT(sendmsg, NR_SENDMSG)
+ENTER(recvmsg, NR_RECVMSG, 3) EXIT(recvmsg, NR_RECVMSG)
+ENTER(sendmmsg, NR_SENDMMSG, 4) EXIT(sendmmsg, NR_SENDMMSG)
+ENTER(recvmmsg, NR_RECVMMSG, 5) EXIT(recvmmsg, NR_RECVMMSG)
+ENTER(connect, NR_CONNECT, 3) EXIT(connect, NR_CONNECT)
+ENTER(accept, NR_ACCEPT, 3) EXIT(accept, NR_ACCEPT)
+ENTER(accept4, NR_ACCEPT4, 4) EXIT(accept4, NR_ACCEPT4)
+ENTER(close, NR_CLOSE, 1)
