@@ -358,6 +358,29 @@ static __always_inline __u32 copy_data(__u8 *dst, const struct call_args *args, 
 	return copy_buf(dst, args->buf, total);
 }
 
+/* Sends the data event whose payload (copied bytes) is already in s->data. */
+static __always_inline void emit_data(struct data_scratch *s, const struct conn_key *key, const struct conn_info *info,
+				      __u64 position, __u64 size, __u32 copied, bool send, __u32 flags)
+{
+	s->ev.hdr.ts_ns = bpf_ktime_get_ns();
+	s->ev.hdr.type = PX_EVENT_DATA;
+	s->ev.hdr.role = info->role;
+	s->ev.hdr.conn.tgid = key->tgid;
+	s->ev.hdr.conn.fd = key->fd;
+	s->ev.hdr.conn.generation = info->generation;
+	s->ev.position = position;
+	s->ev.msg_size = size;
+	s->ev.data_size = copied;
+	s->ev.direction = send ? PX_DIR_SEND : PX_DIR_RECV;
+	s->ev.protocol = info->protocol;
+	s->ev.flags = flags;
+	s->ev.pad = 0;
+	barrier_var(copied);
+	copied &= PX_MAX_DATA * 2 - 1; /* no-op (copied <= PX_MAX_DATA) that the verifier can see */
+	long err = bpf_ringbuf_output(&rb, &s->ev, sizeof(s->ev) + copied, wake_flag());
+	count_output(err, copied);
+}
+
 /* A TLS handshake starting mid-connection (STARTTLS: PostgreSQL after SSLRequest, MySQL after the SSL request
  * packet): record type 22, version 3.x, a ClientHello or ServerHello. Stricter than looks_like_tls because the
  * bytes of a known protocol (a MySQL length prefix) could pass the record header test alone. */
@@ -374,6 +397,9 @@ static __always_inline void mark_tls(struct conn_info *info, bool send, __u64 po
 	info->ssl_send_pos = send ? position : info->send_pos;
 	info->ssl_recv_pos = send ? info->recv_pos : position;
 }
+
+/* libssl uprobes (they use the maps and helpers above). */
+#include "ssl_probes.h"
 
 static __always_inline void on_data_exit(const struct call_args *args, long ret)
 {
@@ -396,8 +422,10 @@ static __always_inline void on_data_exit(const struct call_args *args, long ret)
 		info->send_pos += ret;
 	else
 		info->recv_pos += ret;
-	if (info->flags & CONN_F_TLS)
+	if (info->flags & CONN_F_TLS) {
+		note_ssl_fd(args->fd); /* the SSL_read/SSL_write in progress on this thread, if any, uses this fd */
 		return; /* ciphertext: counted, never copied; the plaintext comes from the libssl uprobes */
+	}
 	if (info->protocol == PX_PROTO_UNKNOWN && info->infer_tries >= MAX_INFER_TRIES)
 		return; /* no known protocol: positions advance, nothing is copied */
 
@@ -427,6 +455,7 @@ static __always_inline void on_data_exit(const struct call_args *args, long ret)
 		__u32 p = infer_protocol(peek, n, ret, dgram, port53);
 		if (p == PX_INFER_TLS) {
 			mark_tls(info, send, position);
+			note_ssl_fd(args->fd);
 			return;
 		}
 		if (p == PX_PROTO_UNKNOWN) {
@@ -447,27 +476,12 @@ static __always_inline void on_data_exit(const struct call_args *args, long ret)
 		copied = copy_data(s->data, args, ret);
 		if (!dgram && position < TLS_CHECK_BYTES && looks_like_tls_hello(s->data, copied)) {
 			mark_tls(info, send, position);
+			note_ssl_fd(args->fd);
 			return;
 		}
 	}
 
-	s->ev.hdr.ts_ns = bpf_ktime_get_ns();
-	s->ev.hdr.type = PX_EVENT_DATA;
-	s->ev.hdr.role = info->role;
-	s->ev.hdr.conn.tgid = key.tgid;
-	s->ev.hdr.conn.fd = key.fd;
-	s->ev.hdr.conn.generation = info->generation;
-	s->ev.position = position;
-	s->ev.msg_size = ret;
-	s->ev.data_size = copied;
-	s->ev.direction = send ? PX_DIR_SEND : PX_DIR_RECV;
-	s->ev.protocol = info->protocol;
-	s->ev.flags = 0;
-	s->ev.pad = 0;
-	barrier_var(copied);
-	copied &= PX_MAX_DATA * 2 - 1; /* no-op (copied <= PX_MAX_DATA) that the verifier can see */
-	long err = bpf_ringbuf_output(&rb, &s->ev, sizeof(s->ev) + copied, wake_flag());
-	count_output(err, copied);
+	emit_data(s, &key, info, position, ret, copied, send, 0);
 }
 
 static __always_inline void on_connect_exit(const struct call_args *args, long ret, __u32 role)

@@ -17,10 +17,13 @@
 #define DEFAULT_RING_BYTES (64ull << 20)
 #define DEFAULT_WAKE_BYTES (256ull << 10)
 #define LOG_TAIL 4096
+#define MAX_SSL_LINKS 64 /* 8 per library file */
 
 struct pxbpf {
 	struct socket_trace *skel;
 	struct ring_buffer *ring;
+	struct bpf_link *ssl_links[MAX_SSL_LINKS];
+	int ssl_link_count;
 	uint32_t flags;
 	pxbpf_event_fn fn; /* set for the duration of one pxbpf_poll */
 	void *ctx;
@@ -180,6 +183,50 @@ int pxbpf_attach(struct pxbpf *px)
 	return err < 0 ? err : 0;
 }
 
+/* One libssl function's entry and return probes; 1 when attached, 0 when the library lacks the symbol. */
+static int attach_ssl_fn(struct pxbpf *px, const char *path, const char *fn, struct bpf_program *enter,
+			 struct bpf_program *exit)
+{
+	if (px->ssl_link_count + 2 > MAX_SSL_LINKS)
+		return -E2BIG;
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .func_name = fn, .retprobe = false);
+	struct bpf_link *in = bpf_program__attach_uprobe_opts(enter, -1, path, 0, &opts);
+	if (!in)
+		return errno == ENOENT || errno == ESRCH ? 0 : -errno;
+	LIBBPF_OPTS(bpf_uprobe_opts, ropts, .func_name = fn, .retprobe = true);
+	struct bpf_link *out = bpf_program__attach_uprobe_opts(exit, -1, path, 0, &ropts);
+	if (!out) {
+		int err = -errno;
+		bpf_link__destroy(in);
+		return err;
+	}
+	px->ssl_links[px->ssl_link_count++] = in;
+	px->ssl_links[px->ssl_link_count++] = out;
+	return 1;
+}
+
+int pxbpf_attach_ssl(struct pxbpf *px, const char *path)
+{
+	if (!px || !path)
+		return -EINVAL;
+	clear_log();
+	struct socket_trace *k = px->skel;
+	int n = 0, r;
+	if ((r = attach_ssl_fn(px, path, "SSL_write", k->progs.px_ssl_write_enter, k->progs.px_ssl_write_exit)) < 0)
+		return r;
+	n += r;
+	if ((r = attach_ssl_fn(px, path, "SSL_read", k->progs.px_ssl_read_enter, k->progs.px_ssl_read_exit)) < 0)
+		return r;
+	n += r;
+	if ((r = attach_ssl_fn(px, path, "SSL_write_ex", k->progs.px_ssl_write_ex_enter, k->progs.px_ssl_write_ex_exit)) < 0)
+		return r;
+	n += r;
+	if ((r = attach_ssl_fn(px, path, "SSL_read_ex", k->progs.px_ssl_read_ex_enter, k->progs.px_ssl_read_ex_exit)) < 0)
+		return r;
+	n += r;
+	return n;
+}
+
 int pxbpf_poll(struct pxbpf *px, int timeout_ms, pxbpf_event_fn fn, void *ctx)
 {
 	if (!px || !fn)
@@ -230,6 +277,8 @@ void pxbpf_close(struct pxbpf *px)
 {
 	if (!px)
 		return;
+	for (int i = 0; i < px->ssl_link_count; i++)
+		bpf_link__destroy(px->ssl_links[i]);
 	ring_buffer__free(px->ring);
 	socket_trace__destroy(px->skel);
 	free(px);

@@ -43,6 +43,9 @@ enum pxbpf_struct {
 int pxbpf_open(const struct pxbpf_config *cfg, struct pxbpf **out);
 /* Attaches the syscall tracepoint programs; -ENOENT when tracefs is not mounted. */
 int pxbpf_attach(struct pxbpf *px);
+/* Attaches the TLS plaintext uprobes (SSL_write, SSL_read, SSL_write_ex, SSL_read_ex) to an OpenSSL libssl file,
+ * for every process that maps it. Returns the number of those functions found (0: not a libssl) or -errno. */
+int pxbpf_attach_ssl(struct pxbpf *px, const char *path);
 /* Waits up to timeout_ms for a wake-up, then drains everything pending. Returns records consumed or -errno. */
 int pxbpf_poll(struct pxbpf *px, int timeout_ms, pxbpf_event_fn fn, void *ctx);
 int pxbpf_stats(struct pxbpf *px, struct pxbpf_stats *out);

@@ -22,6 +22,12 @@ public sealed class PemOptions
     [Range(64, 16384)]
     public int MaxCopyBytes { get; set; } = 16384;
 
+    /// <summary>
+    /// TLS plaintext capture: uprobes on SSL_write/SSL_read(_ex) of these OpenSSL libssl files (every process mapping
+    /// them). Empty (default) finds libssl.so.3 and libssl.so.1.1 in the system library directories; "none" disables.
+    /// </summary>
+    public string[] TlsLibraries { get; set; } = [];
+
     /// <summary>Also trace this process's own sockets (normally excluded so queries do not trace themselves). Default false.</summary>
     public bool TraceSelf { get; set; }
 }

@@ -19,6 +19,7 @@ public sealed partial class SocketTracerService(
 {
     private const int PollTimeoutMs = 10;
     private volatile string _state = "starting";
+    private volatile IReadOnlyList<string> _tlsLibraries = [];
     private SocketTraceProbe? _probe;
 
     public string Name => "socket_tracer";
@@ -38,11 +39,34 @@ public sealed partial class SocketTracerService(
         return new
         {
             state = _state,
+            tls_libraries = _tlsLibraries,
             events = kernel?.Events ?? 0,
             drops = kernel?.Drops ?? 0,
             bytes_copied = kernel?.BytesCopied ?? 0,
             tracer = tracer.GetStats(),
         };
+    }
+
+    /// <summary>TLS plaintext probes on each libssl found; a library that refuses them is logged, tracing goes on without it.</summary>
+    private void AttachTls(SocketTraceProbe probe, PemOptions pem)
+    {
+        var tls = new List<string>();
+        foreach (var lib in TlsLibraryLocator.Find(pem.TlsLibraries))
+        {
+            try
+            {
+                if (probe.AttachTls(lib) > 0)
+                {
+                    tls.Add(lib);
+                }
+            }
+            catch (EbpfUnavailableException ex)
+            {
+                LogTlsUnavailable(logger, lib, ex.Message);
+            }
+        }
+
+        _tlsLibraries = tls;
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -79,6 +103,7 @@ public sealed partial class SocketTracerService(
                 RingBufferBytes = (long)pem.RingBufferMb << 20,
             });
             _probe.Attach();
+            AttachTls(_probe, pem);
         }
         catch (EbpfUnavailableException ex)
         {
@@ -90,7 +115,7 @@ public sealed partial class SocketTracerService(
         }
 
         _state = "running";
-        LogRunning(logger, pem.RingBufferMb, pem.MaxCopyBytes);
+        LogRunning(logger, pem.RingBufferMb, pem.MaxCopyBytes, _tlsLibraries.Count == 0 ? "none" : string.Join(", ", _tlsLibraries));
         try
         {
             while (!ct.IsCancellationRequested)
@@ -117,8 +142,11 @@ public sealed partial class SocketTracerService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "socket tracer unavailable: {Problem}. Fix: {Fix}. The /proc collectors keep running; http_events and conn_stats stay empty.")]
     private static partial void LogUnavailable(ILogger logger, string problem, string fix);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "socket tracer attached (ring {RingMb} MiB, up to {MaxCopy} bytes copied per syscall)")]
-    private static partial void LogRunning(ILogger logger, int ringMb, int maxCopy);
+    [LoggerMessage(Level = LogLevel.Information, Message = "socket tracer attached (ring {RingMb} MiB, up to {MaxCopy} bytes copied per syscall; TLS plaintext from {Tls})")]
+    private static partial void LogRunning(ILogger logger, int ringMb, int maxCopy, string tls);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TLS plaintext capture unavailable for {Library}: {Reason}. Encrypted traffic through it is counted in conn_stats but not parsed.")]
+    private static partial void LogTlsUnavailable(ILogger logger, string library, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "socket tracer stopped: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);

@@ -51,6 +51,7 @@ internal sealed unsafe class NativeMethods
         Path = path;
         Open = (delegate* unmanaged[Cdecl]<PxbpfConfig*, nint*, int>)NativeLibrary.GetExport(library, "pxbpf_open");
         Attach = (delegate* unmanaged[Cdecl]<nint, int>)NativeLibrary.GetExport(library, "pxbpf_attach");
+        AttachSsl = (delegate* unmanaged[Cdecl]<nint, byte*, int>)NativeLibrary.GetExport(library, "pxbpf_attach_ssl");
         Poll = (delegate* unmanaged[Cdecl]<nint, int, delegate* unmanaged[Cdecl]<void*, void*, nuint, int>, void*, int>)
             NativeLibrary.GetExport(library, "pxbpf_poll");
         Stats = (delegate* unmanaged[Cdecl]<nint, PxbpfStats*, int>)NativeLibrary.GetExport(library, "pxbpf_stats");
@@ -65,6 +66,8 @@ internal sealed unsafe class NativeMethods
     public delegate* unmanaged[Cdecl]<PxbpfConfig*, nint*, int> Open { get; }
 
     public delegate* unmanaged[Cdecl]<nint, int> Attach { get; }
+
+    public delegate* unmanaged[Cdecl]<nint, byte*, int> AttachSsl { get; }
 
     public delegate* unmanaged[Cdecl]<nint, int, delegate* unmanaged[Cdecl]<void*, void*, nuint, int>, void*, int> Poll { get; }
 

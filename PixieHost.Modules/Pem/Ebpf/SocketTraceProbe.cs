@@ -62,6 +62,29 @@ public sealed unsafe class SocketTraceProbe : IDisposable
     }
 
     /// <summary>
+    /// Attaches the TLS plaintext uprobes (SSL_write, SSL_read, SSL_write_ex, SSL_read_ex) to the OpenSSL library
+    /// file <paramref name="libsslPath"/>, for every process that maps it, now or later. Returns how many of the four
+    /// functions the file has (0: not a libssl); throws when the kernel refuses the probes.
+    /// </summary>
+    public int AttachTls(string libsslPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(libsslPath);
+        var path = System.Text.Encoding.UTF8.GetBytes(libsslPath + "\0");
+        int rc;
+        fixed (byte* p = path)
+        {
+            rc = _native.AttachSsl(Handle, p);
+        }
+
+        if (rc < 0)
+        {
+            throw EbpfErrors.ToException($"attach the TLS uprobes to {libsslPath}", rc, _native.LastError());
+        }
+
+        return rc;
+    }
+
+    /// <summary>
     /// Waits up to <paramref name="timeoutMs"/> for the kernel to signal a full batch, then hands every pending
     /// record to <paramref name="sink"/> and calls <see cref="ISocketEventSink.OnBatchEnd"/>. Returns the records consumed.
     /// An exception thrown by the sink stops the batch and is rethrown here.

@@ -32,7 +32,14 @@ public sealed class ProtocolInferenceProbeTests
 
         _probe = SocketTraceProbe.Open(new SocketTraceProbeOptions { AgentTgid = 0, RingBufferBytes = 8 << 20 });
         _probe.Attach();
+        _tlsLibraries = TlsLibraryLocator.Find([]);
+        foreach (var lib in _tlsLibraries)
+        {
+            _probe.AttachTls(lib);
+        }
     }
+
+    private List<string> _tlsLibraries = [];
 
     [OneTimeTearDown]
     public void Detach() => _probe?.Dispose();
@@ -182,6 +189,52 @@ public sealed class ProtocolInferenceProbeTests
         var open = sink.Opens(OwnPid).Last(c => c.Hdr.Conn.Fd == clientFd && c.Hdr.Role == TraceRole.Client);
         sink.DataOf(open.Hdr.Conn).Should().BeEmpty("once the bytes are TLS records the syscall data is ciphertext");
         sink.Closes(OwnPid).Single(c => c.Hdr.Conn.Equals(open.Hdr.Conn)).BytesSent.Should().Be((ulong)sent);
+    }
+
+    [Test]
+    public void Poll_CurlHttpsAgainstPythonTlsServer_PlaintextFromLibsslMarkedSsl()
+    {
+        if (_tlsLibraries.Count == 0)
+        {
+            Assert.Ignore("no libssl.so.3 on this machine");
+        }
+
+        var dir = Directory.CreateTempSubdirectory("px-tls-");
+        string cert = Path.Combine(dir.FullName, "cert.pem"), key = Path.Combine(dir.FullName, "key.pem");
+        ChildProcess.Run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"],
+            TimeSpan.FromSeconds(30)).Code.Should().Be(0);
+        int port = ChildProcess.FreePort();
+        string script = string.Join('\n',
+            "import http.server, ssl",
+            "class H(http.server.BaseHTTPRequestHandler):",
+            "    def do_GET(self):",
+            "        body = b'tls-ok'",
+            "        self.send_response(200); self.send_header('Content-Length', str(len(body))); self.end_headers(); self.wfile.write(body)",
+            "    def log_message(self, *a): pass",
+            $"srv = http.server.HTTPServer(('127.0.0.1', {port}), H)",
+            "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)",
+            $"ctx.load_cert_chain('{cert}', '{key}')",
+            "srv.socket = ctx.wrap_socket(srv.socket, server_side=True)",
+            "print('ready', flush=True)",
+            "srv.serve_forever()");
+        using var server = ChildProcess.Start("python3", ["-c", script]);
+        server.WaitFor("ready", TimeSpan.FromSeconds(10));
+        var sink = Drained();
+
+        int curl = RunToEnd("curl", "-sk", "--http1.1", $"https://127.0.0.1:{port}/secret-path");
+
+        PollUntil(sink, () => sink.Closes((uint)curl).Any() && sink.DataOf((uint)server.Pid).Any(d => d.Event.Direction == TrafficDirection.Send));
+        var client = sink.Opens((uint)curl).Single(o => o.Remote.Port == port);
+        var data = sink.DataOf(client.Hdr.Conn).ToList();
+        data.Should().NotBeEmpty().And.OnlyContain(d => (d.Event.Flags & DataEventFlags.Ssl) != 0, "no ciphertext is copied");
+        data.Should().OnlyContain(d => d.Event.Protocol == TrafficProtocol.Http);
+        var sent = data.Where(d => d.Event.Direction == TrafficDirection.Send).ToList();
+        sent[0].Text.Should().StartWith("GET /secret-path HTTP/1.1\r\n");
+        sent[0].Event.Position.Should().Be(0);
+        string.Concat(data.Where(d => d.Event.Direction == TrafficDirection.Recv).Select(d => d.Text)).Should().StartWith("HTTP/1.0 200").And.EndWith("tls-ok");
+        sink.DataOf((uint)server.Pid).Should().Contain(d => d.Event.Direction == TrafficDirection.Recv && d.Text.StartsWith("GET /secret-path", StringComparison.Ordinal)
+            && (d.Event.Flags & DataEventFlags.Ssl) != 0);
+        dir.Delete(recursive: true);
     }
 
     /// <summary>Sends each chunk from a loopback client (one write each, read fully by the server); returns the events.</summary>
