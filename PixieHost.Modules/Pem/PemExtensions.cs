@@ -39,6 +39,7 @@ public static class PemExtensions
         builder.Services.AddOptions<SyntheticDataOptions>().BindConfiguration(SyntheticDataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<SyntheticDataService>();
         builder.Services.AddHostedService<ProcessStatsService>();
+        builder.Services.AddHostedService<NetworkStats.NetworkStatsService>();
         builder.Services.AddSingleton<SocketTracerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SocketTracerService>());
         builder.Services.AddSingleton<IStatusSource>(sp => sp.GetRequiredService<SocketTracerService>());
