@@ -19,6 +19,9 @@ internal sealed class ConnStatsEntry(UInt128 upid, byte[] remoteAddrUtf8, int re
     public ushort AddressFamily { get; } = family;
 
     public TrafficProtocol Protocol;
+
+    /// <summary>TLS plaintext (libssl uprobes) was seen on a connection of this entry.</summary>
+    public bool Ssl;
     public long ConnOpen;
     public long ConnClose;
     public long BytesSent;
@@ -92,7 +95,7 @@ internal sealed class ConnStatsTable
             b.Column<Int64ColumnBuilder>(4).Append((long)e.Role);
             b.Column<Int64ColumnBuilder>(5).Append(e.AddressFamily);
             b.Column<Int64ColumnBuilder>(6).Append((long)e.Protocol);
-            b.Column<BooleanColumnBuilder>(7).Append(false);
+            b.Column<BooleanColumnBuilder>(7).Append(e.Ssl);
             b.Column<Int64ColumnBuilder>(8).Append(e.ConnOpen);
             b.Column<Int64ColumnBuilder>(9).Append(e.ConnClose);
             b.Column<Int64ColumnBuilder>(10).Append(e.ConnOpen - e.ConnClose);

@@ -98,6 +98,7 @@ public sealed partial class SocketTracer
         if ((ev.Flags & DataEventFlags.Ssl) != 0)
         {
             t.Encrypted = true;
+            e.Ssl = true;
         }
 
         if (t.Role == TraceRole.Unknown && ev.Hdr.Role != TraceRole.Unknown)

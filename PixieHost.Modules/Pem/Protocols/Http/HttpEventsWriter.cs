@@ -63,7 +63,7 @@ public sealed class HttpEventsWriter
         ((StringColumnBuilder)c[4]).Append(conn.LocalAddrUtf8);
         ((Int64ColumnBuilder)c[5]).Append(conn.LocalPort);
         ((Int64ColumnBuilder)c[6]).Append((long)conn.Role);
-        ((BooleanColumnBuilder)c[7]).Append(false);
+        ((BooleanColumnBuilder)c[7]).Append(conn.Encrypted);
         ((Int64ColumnBuilder)c[8]).Append(1);
         ((Int64ColumnBuilder)c[9]).Append(resp.MinorVersion);
         ((Int64ColumnBuilder)c[10]).Append(resp.ContentTypeIsJson ? 1 : 0);
