@@ -14,6 +14,9 @@ public sealed class PgsqlHandler : IProtocolHandler
     /// <summary>Bytes skipped without one message parsed before a connection is given up as not PostgreSQL.</summary>
     public const int GiveUpBytes = 64 * 1024;
 
+    /// <summary>Response bytes kept while no request is pending; past this they are parsed and dropped as unmatched.</summary>
+    public const int HoldResponseBytes = 64 * 1024;
+
     private readonly SocketEventsWriter _writer = new(PemSchemas.PgsqlEvents);
     private readonly RowSink _sink;
 
@@ -56,6 +59,13 @@ public sealed class PgsqlHandler : IProtocolHandler
 
         while (s.Responses.TryNext(resp, s.Stitcher.ExpectSslAnswer, Stats, out var m, out var ts))
         {
+            if (s.Stitcher.PendingRequests == 0 && !PgsqlStitcher.IsUnsolicited(m) && !resp.IsClosed && resp.BufferedBytes < HoldResponseBytes)
+            {
+                // Its request may still be on its way (another CPU's ring): keep the bytes; once a request arrives,
+                // responses older than it are dropped as unmatched.
+                break;
+            }
+
             s.Stitcher.OnResponse(m, ts, _sink, Stats);
             s.Responses.Advance(resp);
         }

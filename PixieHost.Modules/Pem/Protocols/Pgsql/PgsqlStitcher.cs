@@ -32,7 +32,7 @@ public sealed partial class PgsqlStitcher(int maxPending = 1024)
     /// <summary>Takes one backend message and writes the pairs it completes to <paramref name="sink"/>.</summary>
     public void OnResponse(in PgsqlMessage m, ulong tsNs, IPgsqlRecordSink sink, ProtocolStats stats)
     {
-        if (IsAsync(m.Tag) && m.Length > 1)
+        if (IsUnsolicited(m))
         {
             return;
         }
@@ -96,7 +96,9 @@ public sealed partial class PgsqlStitcher(int maxPending = 1024)
 
     private static bool WritesRow(PgsqlRequestKind k) => k is PgsqlRequestKind.Query or PgsqlRequestKind.Parse or PgsqlRequestKind.Execute;
 
-    /// <summary>Messages that do not answer a request: auth exchange, parameter changes, notices, COPY traffic.</summary>
+    /// <summary>Messages that answer no request of their own: auth exchange, parameter changes, notices, COPY traffic.</summary>
+    public static bool IsUnsolicited(in PgsqlMessage m) => m.Length > 1 && IsAsync(m.Tag);
+
     private static bool IsAsync(byte tag) => tag is PgsqlTag.Authentication or PgsqlTag.ParameterStatus or PgsqlTag.BackendKeyData
         or PgsqlTag.NoticeResponse or PgsqlTag.NotificationResponse or PgsqlTag.CopyInResponse or PgsqlTag.CopyOutResponse
         or PgsqlTag.CopyBothResponse or PgsqlTag.CopyData or PgsqlTag.CopyDone or PgsqlTag.NegotiateProtocolVersion;

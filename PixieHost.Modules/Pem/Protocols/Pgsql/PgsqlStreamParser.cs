@@ -17,6 +17,7 @@ public sealed class PgsqlStreamParser(bool frontend)
     private int _pending;
     private long _skipAfter;
     private long _skip;
+    private ProtocolStats? _stats;
 
     public bool Frontend => frontend;
 
@@ -27,6 +28,7 @@ public sealed class PgsqlStreamParser(bool frontend)
     /// </summary>
     public bool TryNext(DataStream stream, bool expectSslAnswer, ProtocolStats stats, out PgsqlMessage msg, out ulong tsNs)
     {
+        _stats = stats;
         msg = default;
         tsNs = 0;
         while (true)
@@ -69,7 +71,6 @@ public sealed class PgsqlStreamParser(bool frontend)
             {
                 _pending = used;
                 _skipAfter = msg.Length - used;
-                stats.FramesParsed++;
                 return true;
             }
 
@@ -107,6 +108,11 @@ public sealed class PgsqlStreamParser(bool frontend)
     /// <summary>Consumes the message <see cref="TryNext"/> returned.</summary>
     public void Advance(DataStream stream)
     {
+        if (_pending > 0 && _stats is not null)
+        {
+            _stats.FramesParsed++;
+        }
+
         stream.Consume(_pending);
         _pending = 0;
         _skip = _skipAfter;

@@ -93,13 +93,34 @@ public sealed class PgsqlStitcherTests
     }
 
     [Test]
-    public void Process_ResponsesWithoutRequest_CountedUnmatched()
+    public void Process_ResponsesOlderThanNextRequest_HeldThenDroppedAsUnmatched()
     {
         using var h = new PgsqlHarness();
         h.Resp(CommandComplete("SELECT 1"), Ready());
-
         h.Rows().Should().BeEmpty();
-        h.Handler.Stats.UnmatchedResponses.Should().Be(1);
+        h.Handler.Stats.UnmatchedResponses.Should().Be(0, "the request may still come from another CPU's ring");
+
+        h.Req(Query("SELECT 2")).Resp(CommandComplete("SELECT 1"), Ready());
+
+        h.Rows().Should().ContainSingle().Which["req"].Should().Be("SELECT 2");
+        h.Handler.Stats.UnmatchedResponses.Should().Be(2, "the held CommandComplete and ReadyForQuery predate the request");
+    }
+
+    [Test]
+    public void Process_ResponseBeforeItsRequestArrives_StillPaired()
+    {
+        using var h = new PgsqlHarness();
+        var reqTs = h.Now;
+        h.Now += 10_000;
+        h.Resp(CommandComplete("DELETE 3"), Ready());
+        h.Process();
+        h.Now = reqTs;
+
+        h.Req(Query("DELETE FROM t"));
+
+        var rows = h.Rows();
+        rows.Should().ContainSingle().Which["resp"].Should().Be("DELETE 3");
+        rows[0]["latency"].Should().Be(10_000L);
     }
 
     [Test]
