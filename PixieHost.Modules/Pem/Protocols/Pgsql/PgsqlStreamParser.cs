@@ -14,10 +14,16 @@ public sealed class PgsqlStreamParser(bool frontend)
     /// <summary>Bytes of a message kept for parsing: every text cell is capped at ~1 KiB, 64 KiB holds them all.</summary>
     public const int MaxHeldBytes = 64 * 1024;
 
+    /// <summary>The longest message believed right after a resync (a text byte before a NUL often looks like a type byte).</summary>
+    public const int MaxTentativeBytes = 64 * 1024;
+
     private int _pending;
     private long _skipAfter;
     private long _skip;
     private ProtocolStats? _stats;
+
+    // The head was found by a resync: until one message parses, a long declared length is more likely garbage.
+    private bool _tentative;
 
     public bool Frontend => frontend;
 
@@ -71,10 +77,20 @@ public sealed class PgsqlStreamParser(bool frontend)
             {
                 _pending = used;
                 _skipAfter = msg.Length - used;
+                _tentative = false;
                 return true;
             }
 
             if (status == OperationStatus.InvalidData)
+            {
+                stats.ParseErrors++;
+                stats.BytesSkipped++;
+                stream.Consume(1);
+                stream.NeedsResync = true;
+                continue;
+            }
+
+            if (_tentative && PeekLength(view) > MaxTentativeBytes)
             {
                 stats.ParseErrors++;
                 stats.BytesSkipped++;
@@ -122,6 +138,7 @@ public sealed class PgsqlStreamParser(bool frontend)
     /// <summary>Forgets a message being skipped (the stream is gone).</summary>
     public void Reset()
     {
+        _tentative = false;
         _pending = 0;
         _skip = _skipAfter = 0;
     }
@@ -188,6 +205,7 @@ public sealed class PgsqlStreamParser(bool frontend)
             if (start >= 0)
             {
                 stream.NeedsResync = false;
+                _tentative = true;
                 return true;
             }
         }

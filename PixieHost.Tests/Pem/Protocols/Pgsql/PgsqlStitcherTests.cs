@@ -178,4 +178,52 @@ public sealed class PgsqlStitcherTests
 
         h.Process().Should().Be(Modules.Pem.Protocols.ProtocolStatus.Unparseable);
     }
+    [TestCase(9, 3)]
+    [TestCase(14, 1)]
+    [TestCase(20, 7)]
+    public void Process_PgbenchMetMidway_ResyncsAndPairsCorrectly(int skipChunks, int skipBytes)
+    {
+        var conn = PgsqlCorpus.Load().First(c => c.Any(x => x.FromClient && System.Text.Encoding.ASCII.GetString(x.Bytes).StartsWith("Q\0\0\0", StringComparison.Ordinal)
+            && System.Text.Encoding.ASCII.GetString(x.Bytes).Contains("UPDATE pgbench_accounts")));
+        using var h = new PgsqlHarness();
+        h.Tracker.Recv.NeedsResync = h.Tracker.Send.NeedsResync = true;
+        var first = true;
+        foreach (var (fromClient, bytes) in conn.Skip(skipChunks))
+        {
+            var b = first ? bytes[Math.Min(skipBytes, bytes.Length)..] : bytes;
+            first = false;
+            if (fromClient)
+            {
+                h.Req(b);
+            }
+            else
+            {
+                h.Resp(b);
+            }
+
+            h.Process();
+        }
+
+        var rows = h.Rows();
+
+        var expected = conn.Skip(skipChunks).Count(c => c.FromClient && c.Bytes[0] == (byte)'Q');
+        rows.Count.Should().BeInRange(expected - 2, expected);
+        foreach (var r in rows)
+        {
+            var req = (string)r["req"]!;
+            var resp = (string)r["resp"]!;
+            if (req.StartsWith("UPDATE", StringComparison.Ordinal))
+            {
+                resp.Should().Be("UPDATE 1");
+            }
+            else if (req.StartsWith("SELECT abalance", StringComparison.Ordinal))
+            {
+                resp.Should().MatchRegex("^abalance\n-?[0-9]+\nSELECT 1$");
+            }
+            else if (req.StartsWith("INSERT", StringComparison.Ordinal))
+            {
+                resp.Should().Be("INSERT 0 1");
+            }
+        }
+    }
 }
