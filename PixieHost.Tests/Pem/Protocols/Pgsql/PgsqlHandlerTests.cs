@@ -192,6 +192,22 @@ public sealed class PgsqlHandlerTests
         PgsqlCorpus.Append("pgbench-prepared", conn);
     }
 
+    [Test]
+    public async Task Process_PgbenchInit_CopyFromStdinOneRowPerStatement()
+    {
+        var conns = await RecordAllAsync(port => Task.Run(() => Ok(PgsqlServer.Pgbench(port, "-i", "-s", "1", "-q"))));
+        var conn = Sending(conns, "pgbench_accounts");
+
+        var (rows, handler) = Replay(conn, TraceRole.Server);
+
+        var copy = rows.Single(r => ((string)r["req"]!).StartsWith("copy pgbench_accounts", StringComparison.OrdinalIgnoreCase));
+        copy["resp"].Should().Be("COPY 100000", "the 100,000 CopyData messages between are not requests");
+        rows.Should().Contain(r => ((string)r["req"]!).StartsWith("create table pgbench_history", StringComparison.OrdinalIgnoreCase)
+            && (string)r["resp"]! == "CREATE TABLE");
+        handler.Stats.UnmatchedResponses.Should().Be(0);
+        handler.Stats.ParseErrors.Should().Be(0);
+    }
+
     /// <summary>Runs <paramref name="client"/> against a recording proxy in front of the server; returns the one connection it made.</summary>
     private async Task<RecordedConnection> RecordAsync(Func<int, Task> client)
     {
