@@ -13,6 +13,7 @@ public static class ProtocolHandlers
     {
         var handlers = new List<IProtocolHandler>();
         _ = options;
+        handlers.Add(new Redis.RedisHandler());
         return handlers;
     }
 }
