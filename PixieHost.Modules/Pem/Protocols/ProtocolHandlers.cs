@@ -13,7 +13,7 @@ public static class ProtocolHandlers
     {
         var handlers = new List<IProtocolHandler>();
         _ = options;
-        handlers.Add(new Redis.RedisHandler());
+        handlers.AddRange([new Redis.RedisHandler(), new Dns.DnsHandler()]);
         return handlers;
     }
 }
