@@ -134,7 +134,7 @@ public class DnsHandlerTests
         string[][] queries =
         [
             ["example.test", "A"], ["deep.sub.example.test", "A"], ["v6.example.test", "AAAA"], ["alias.example.test", "A"],
-            ["mx.example.test", "MX"], ["txt.example.test", "TXT"], ["nothing.invalid", "A"], ["host.example.test", "ANY"],
+            ["mx.example.test", "MX"], ["txt.example.test", "TXT"], ["nothing.invalid", "A"], ["example.test", "A", "host.example.test", "A"],
             ["+norecurse", "host.example.test", "A"], ["+nocookie", "+noedns", "example.test", "A"], ["-x", "10.9.8.7"],
         ];
         var udp = new List<RecordedConnection>();
