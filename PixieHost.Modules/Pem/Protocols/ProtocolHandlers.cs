@@ -1,3 +1,4 @@
+using PixieHost.Modules.Pem.Ebpf;
 using PixieHost.Modules.Pem.SocketTracer;
 
 namespace PixieHost.Modules.Pem.Protocols;
@@ -8,12 +9,21 @@ namespace PixieHost.Modules.Pem.Protocols;
 /// </summary>
 public static class ProtocolHandlers
 {
-    /// <summary>A new handler of every protocol enabled in <paramref name="options"/>.</summary>
+    /// <summary>A new handler of every protocol enabled in <paramref name="options"/> (all but <see cref="SocketTracerOptions.DisabledProtocols"/>).</summary>
     public static List<IProtocolHandler> Create(SocketTracerOptions options)
     {
         var handlers = new List<IProtocolHandler>();
-        _ = options;
-        handlers.Add(new Pgsql.PgsqlHandler());
+        Add(handlers, options, TrafficProtocol.Pgsql, () => new Pgsql.PgsqlHandler());
+        Add(handlers, options, TrafficProtocol.Redis, () => new Redis.RedisHandler());
+        Add(handlers, options, TrafficProtocol.Dns, () => new Dns.DnsHandler());
         return handlers;
+    }
+
+    private static void Add(List<IProtocolHandler> handlers, SocketTracerOptions options, TrafficProtocol protocol, Func<IProtocolHandler> create)
+    {
+        if (!options.DisabledProtocols.Any(p => string.Equals(p, protocol.ToString(), StringComparison.OrdinalIgnoreCase)))
+        {
+            handlers.Add(create());
+        }
     }
 }

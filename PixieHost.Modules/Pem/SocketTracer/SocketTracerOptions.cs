@@ -10,6 +10,12 @@ public sealed class SocketTracerOptions
     /// <summary>Agent short id, the high 32 bits of every upid this node writes. Default 0 (standalone).</summary>
     public uint Asid { get; set; }
 
+    /// <summary>
+    /// Protocols not parsed (Pixie's PX_STIRLING_ENABLE_&lt;P&gt;_TRACING=0): their connections are counted in conn_stats
+    /// and dropped. Names as in conn_stats' protocol: http2, mysql, pgsql, dns, redis. Default none.
+    /// </summary>
+    public string[] DisabledProtocols { get; set; } = [];
+
     /// <summary>Bytes buffered per connection direction; beyond, the oldest are dropped. Pixie: 1 MiB (<c>PL_DATASTREAM_BUFFER_SIZE</c>).</summary>
     [Range(4096, 1 << 30)]
     public int DataStreamBufferBytes { get; set; } = 1 << 20;
