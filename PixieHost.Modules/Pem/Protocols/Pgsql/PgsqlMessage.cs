@@ -4,7 +4,8 @@ namespace PixieHost.Modules.Pem.Protocols.Pgsql;
 /// One PostgreSQL wire message (protocol 3.0) as it sits in a stream: its type byte (0 for the untyped startup
 /// packet, SSLRequest, GSSENCRequest and CancelRequest), the length it declares (the whole message, type byte
 /// included) and the payload bytes held (all of them unless <see cref="Truncated"/>). The payload points into the
-/// stream: it is valid until the stream is consumed.
+/// stream: it is valid until the stream is consumed. The server's one-byte answer to an SSLRequest ('S', 'N', 'G')
+/// is a message of <see cref="Length"/> 1 whose tag is that byte.
 /// </summary>
 public readonly ref struct PgsqlMessage
 {

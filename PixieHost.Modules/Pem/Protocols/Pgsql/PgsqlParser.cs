@@ -178,7 +178,7 @@ public static class PgsqlParser
     {
         for (var i = 0; i < buf.Length; i++)
         {
-            var status = TryParse(buf[i..], frontend, MaxMessageBytes, out var m, out var used);
+            var status = TryParse(buf[i..], frontend, MaxMessageBytes, out _, out var used);
             if (status == OperationStatus.InvalidData)
             {
                 continue;
@@ -205,7 +205,6 @@ public static class PgsqlParser
             var next = i + used;
             if (next >= buf.Length || TryParse(buf[next..], frontend, MaxMessageBytes, out _, out _) != OperationStatus.InvalidData)
             {
-                _ = m;
                 return i;
             }
         }

@@ -229,11 +229,23 @@ public sealed partial class PgsqlStitcher
         return (at * 2) + 2 <= formats.Length ? BinaryPrimitives.ReadInt16BigEndian(formats[(at * 2)..]) : (short)0;
     }
 
-    private PgsqlStatement? FindStatement(ReadOnlySpan<byte> name) =>
-        name.IsEmpty ? _unnamedStatement : _statements.GetValueOrDefault(Encoding.UTF8.GetString(name));
+    private PgsqlStatement? FindStatement(ReadOnlySpan<byte> name) => name.IsEmpty ? _unnamedStatement : Find(_statements, name);
 
-    private PgsqlPortal? FindPortal(ReadOnlySpan<byte> name) =>
-        name.IsEmpty ? _unnamedPortal : _portals.GetValueOrDefault(Encoding.UTF8.GetString(name));
+    private PgsqlPortal? FindPortal(ReadOnlySpan<byte> name) => name.IsEmpty ? _unnamedPortal : Find(_portals, name);
+
+    /// <summary>Looks a name up without making a string: every Bind and Execute of a named statement does this.</summary>
+    private static T? Find<T>(Dictionary<string, T> map, ReadOnlySpan<byte> name)
+        where T : class
+    {
+        if (map.Count == 0)
+        {
+            return null;
+        }
+
+        Span<char> chars = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
+        var n = Encoding.UTF8.GetChars(name, chars);
+        return map.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..n], out var v) ? v : null;
+    }
 
     private void Remember(ReadOnlySpan<byte> name, PgsqlStatement stmt)
     {

@@ -44,6 +44,11 @@ public sealed class PgsqlFuzzTests
             conn.Recv.EndBatch();
             conn.Send.EndBatch();
             handler.Process(conn, state, context);
+            if (i % 7 == 0)
+            {
+                handler.Expire(state, 1_000 + (ulong)rng.Next(400));
+            }
+
             conn.MarkClosed();
             conn.Recv.EndBatch();
             conn.Send.EndBatch();

@@ -152,6 +152,34 @@ public sealed class PgsqlHandlerTests
     }
 
     [Test]
+    public async Task Process_NpgsqlBinaryTypes_ParamsAndColumnsPrintedLikePostgres()
+    {
+        var id = Guid.Parse("0b5e7c4a-9d2f-4e61-8a3b-5c6d7e8f9012");
+        var at = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234560);
+        var conn = await RecordAsync(async port =>
+        {
+            await using var c = new NpgsqlConnection(_server.ConnectionString(port) + ";Server Compatibility Mode=NoTypeLoading");
+            await c.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT $1::uuid AS id, $2::timestamptz AS at, $3 AS ok, $4::bytea AS raw, $5 AS big, $6::date AS day", c);
+            cmd.Parameters.AddWithValue(id);
+            cmd.Parameters.AddWithValue(at);
+            cmd.Parameters.AddWithValue(true);
+            cmd.Parameters.AddWithValue(new byte[] { 1, 2, 0xff });
+            cmd.Parameters.AddWithValue(-9_000_000_000L);
+            cmd.Parameters.AddWithValue(new DateOnly(1999, 12, 31));
+            await using var reader = await cmd.ExecuteReaderAsync();
+            (await reader.ReadAsync()).Should().BeTrue();
+        });
+
+        var (rows, _) = Replay(conn, TraceRole.Server);
+
+        var exec = rows.Single(r => (string)r["req_cmd"]! == "Execute" && ((string)r["req"]!).Contains("::uuid"));
+        ((string)exec["req"]!).Should().EndWith(
+            "params=[0b5e7c4a-9d2f-4e61-8a3b-5c6d7e8f9012, 2024-01-02 03:04:05.123456+00, t, \\x0102ff, -9000000000, 1999-12-31]");
+        exec["resp"].Should().Be("id,at,ok,raw,big,day\n0b5e7c4a-9d2f-4e61-8a3b-5c6d7e8f9012,2024-01-02 03:04:05.123456+00,t,\\x0102ff,-9000000000,1999-12-31\nSELECT 1");
+    }
+
+    [Test]
     public async Task Process_Pgbench_EveryTransactionStatementRecorded()
     {
         Ok(PgsqlServer.Pgbench(_server.Port, "-i", "-s", "1", "-q"));
