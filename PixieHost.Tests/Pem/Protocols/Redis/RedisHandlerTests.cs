@@ -111,6 +111,23 @@ public class RedisHandlerTests
     }
 
     [Test]
+    public async Task Process_Resp3SubscribeTwoChannels_PushesBecomeRowsConfirmationsAbsorbed()
+    {
+        var conns = await RedisTestSupport.RecordAsync(_server.Port, port =>
+        {
+            using var sub = RedisServer.CliBackground(port, "-3", "SUBSCRIBE", "c1", "c2");
+            sub.WaitFor("c2", TimeSpan.FromSeconds(10));
+            RedisServer.Cli(port, "PUBLISH", "c2", "m2");
+            sub.WaitFor("m2", TimeSpan.FromSeconds(10));
+        });
+
+        var rows = RedisTestSupport.Rows(conns[0], TraceRole.Client).Where(r => (string)r["req_cmd"]! != "HELLO").ToList();
+        rows.Select(r => ((string)r["req_cmd"]!, (string)r["req_args"]!, (string)r["resp"]!)).Should().Equal(
+            ("SUBSCRIBE", """{"channel":["c1","c2"]}""", """["subscribe","c1","1"]"""),
+            ("PUSH PUB", "", """["message","c2","m2"]"""));
+    }
+
+    [Test]
     public async Task Process_Resp3Session_MapsDoublesAndNullsRendered()
     {
         RedisServer.Cli(_server.Port, "HSET", "h3", "f", "v");
