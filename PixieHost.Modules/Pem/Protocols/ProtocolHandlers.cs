@@ -12,6 +12,7 @@ public static class ProtocolHandlers
     public static List<IProtocolHandler> Create(SocketTracerOptions options)
     {
         var handlers = new List<IProtocolHandler>();
+        handlers.Add(new Mysql.MysqlHandler());
         _ = options;
         return handlers;
     }
