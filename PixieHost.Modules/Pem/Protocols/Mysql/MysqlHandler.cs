@@ -200,6 +200,11 @@ public sealed partial class MysqlHandler : IProtocolHandler
         while (true)
         {
             EmitWithoutResponse(conn, s, context);
+            if (stream.NeedsResync)
+            {
+                DropUnrequestedResponseBytes(s, stream);
+            }
+
             var st = s.Responses.TryPeek(stream, ResponsePrefixBytes, out var p, out var payload);
             if (st == MysqlReadStatus.NeedMore)
             {
@@ -239,6 +244,35 @@ public sealed partial class MysqlHandler : IProtocolHandler
 
             Start(conn, s, p, payload, context);
             s.Responses.Commit(stream);
+        }
+    }
+
+    /// <summary>
+    /// After lost bytes the response stream is scanned for a packet start, and inside rows a seq-1 header with a
+    /// plausible chain is easy to find by chance. Bytes written before the oldest pending request answer nothing
+    /// that can be paired: they are dropped instead of scanned (the greeting excepted, for its capability flags).
+    /// </summary>
+    private void DropUnrequestedResponseBytes(MysqlConnection s, DataStream stream)
+    {
+        if (s.Response.InProgress)
+        {
+            return;
+        }
+
+        var hasRequest = s.Stitcher.TryPeek(out var head);
+        while (true)
+        {
+            var view = stream.Contiguous;
+            if (view.IsEmpty || (hasRequest && stream.HeadTimestampNs >= head.TimestampNs)
+                || MysqlParser.Classify(view) == MysqlFirstPacket.Greeting)
+            {
+                return;
+            }
+
+            // Without a request, everything held goes; with one, up to the first event written after it.
+            var n = hasRequest ? 1 : view.Length;
+            stream.Consume(n);
+            Stats.BytesSkipped += n;
         }
     }
 

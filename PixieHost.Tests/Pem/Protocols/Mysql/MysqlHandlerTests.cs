@@ -24,9 +24,12 @@ public sealed class MysqlHandlerTests
 
     private const string PreparedSql = "SELECT name FROM users WHERE id = ? AND name <> ? AND born < ?";
 
+    private const string TypedSql = "SELECT ? AS a, ? AS b, ? AS c, ? AS d, ? AS e, 'what?' AS f";
+
     private MysqlServer? _server;
     private RecordedConnection _cli = null!;
     private RecordedConnection _prepared = null!;
+    private RecordedConnection _mixed = null!;
 
     [OneTimeSetUp]
     public async Task Record()
@@ -58,15 +61,63 @@ public sealed class MysqlHandlerTests
             (await cmd.ExecuteScalarAsync()).Should().BeNull();
         }
 
+        await using (var c = new MySqlConnection(MysqlServer.ConnectionString(proxy.Port, "pixie") + ";AllowUserVariables=true"))
+        {
+            await c.OpenAsync();
+            (await c.PingAsync()).Should().BeTrue();
+            await c.ChangeDatabaseAsync("mysql");
+            await c.ChangeDatabaseAsync("pixie");
+            await using (var multi = new MySqlCommand("SELECT 1; SELECT 2, 3 UNION SELECT 4, 5", c))
+            await using (var reader = await multi.ExecuteReaderAsync())
+            {
+                while (await reader.NextResultAsync())
+                {
+                }
+            }
+
+            await using (var big = new MySqlCommand("SELECT seq, REPEAT('x', 300) FROM seq_1_to_1000", c))
+            await using (var reader = await big.ExecuteReaderAsync())
+            {
+                var n = 0;
+                while (await reader.ReadAsync())
+                {
+                    n++;
+                }
+
+                n.Should().Be(1000);
+            }
+
+            await using (var bad = new MySqlCommand("SELECT * FROM missing_table WHERE id = ?", c))
+            {
+                bad.Parameters.AddWithValue("@id", 1);
+                var prepareFailed = async () => await bad.PrepareAsync();
+                await prepareFailed.Should().ThrowAsync<MySqlException>();
+            }
+
+            await using (var typed = new MySqlCommand(TypedSql, c))
+            {
+                typed.Parameters.AddWithValue("@a", (sbyte)-5);
+                typed.Parameters.AddWithValue("@b", 70000L);
+                typed.Parameters.AddWithValue("@c", 2.5);
+                typed.Parameters.AddWithValue("@d", DBNull.Value);
+                typed.Parameters.AddWithValue("@e", 4_000_000_000UL);
+                await typed.PrepareAsync();
+                await using var reader = await typed.ExecuteReaderAsync();
+                (await reader.ReadAsync()).Should().BeTrue();
+            }
+        }
+
         await proxy.WaitIdleAsync(TimeSpan.FromSeconds(10));
-        proxy.Connections.Should().HaveCount(2);
+        proxy.Connections.Should().HaveCount(3);
         _cli = proxy.Connections[0];
         _prepared = proxy.Connections[1];
+        _mixed = proxy.Connections[2];
         var corpus = Environment.GetEnvironmentVariable("PIXIE_WRITE_MYSQL_CORPUS");
         if (!string.IsNullOrEmpty(corpus))
         {
             MysqlCorpus.Save(Path.Combine(corpus, "mariadb-cli.bin"), _cli.Chunks);
             MysqlCorpus.Save(Path.Combine(corpus, "mysqlconnector-prepared.bin"), _prepared.Chunks);
+            MysqlCorpus.Save(Path.Combine(corpus, "mysqlconnector-mixed.bin"), _mixed.Chunks);
         }
     }
 
@@ -122,6 +173,27 @@ public sealed class MysqlHandlerTests
         executes[1]["resp_body"].Should().Be("Resultset rows = 0");
         executes.Should().OnlyContain(r => (long)r["resp_status"]! == (long)MysqlRespStatus.Ok && (long)r["latency"]! > 0);
         handler.Stats.UnmatchedResponses.Should().Be(0);
+    }
+
+    [Test]
+    public void Replay_MySqlConnectorMixed_PingInitDbMultiResultBigResultPrepareErrorTypedParams()
+    {
+        var rows = MysqlCorpus.Replay(_mixed.Chunks, TraceRole.Client, out var handler);
+
+        rows.Should().Contain(r => (long)r["req_cmd"]! == MysqlCommands.Ping && (long)r["resp_status"]! == (long)MysqlRespStatus.Ok);
+        rows.Where(r => (long)r["req_cmd"]! == MysqlCommands.InitDb).Select(r => (string)r["req_body"]!).Should().Equal("mysql", "pixie");
+        var multi = rows.Single(r => (string)r["req_body"]! == "SELECT 1; SELECT 2, 3 UNION SELECT 4, 5");
+        multi["resp_body"].Should().Be("Resultset rows = 3", "both result sets are one response");
+        var big = rows.Single(r => ((string)r["req_body"]!).Contains("seq_1_to_1000", StringComparison.Ordinal));
+        big["resp_body"].Should().Be("Resultset rows = 1000", "sequence ids wrap past 255 inside the response");
+        var badPrepare = rows.Single(r => (long)r["req_cmd"]! == MysqlCommands.StmtPrepare && ((string)r["req_body"]!).Contains("missing_table", StringComparison.Ordinal));
+        badPrepare["resp_status"].Should().Be((long)MysqlRespStatus.Err);
+        badPrepare["resp_body"].Should().Be("Table 'pixie.missing_table' doesn't exist");
+        var typed = rows.Single(r => (long)r["req_cmd"]! == MysqlCommands.StmtExecute);
+        typed["req_body"].Should().Be("SELECT -5 AS a, 70000 AS b, 2.5 AS c, NULL AS d, 4000000000 AS e, 'what?' AS f");
+        typed["resp_body"].Should().Be("Resultset rows = 1");
+        handler.Stats.UnmatchedResponses.Should().Be(0);
+        handler.Stats.ParseErrors.Should().Be(0);
     }
 
     [Test]
