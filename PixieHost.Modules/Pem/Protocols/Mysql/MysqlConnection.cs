@@ -35,6 +35,9 @@ public sealed class MysqlConnection : ProtocolConnection
     /// <summary>Packets recognised on this connection (commands, responses, handshake).</summary>
     public long FramesParsed { get; set; }
 
+    /// <summary>Payload bytes of packets that were neither a command nor part of the handshake.</summary>
+    public long UnrecognizedBytes { get; set; }
+
     /// <summary>Both sides agreed on MySQL 8 query attributes: COM_QUERY and COM_STMT_EXECUTE carry extra fields.</summary>
     public bool QueryAttributes =>
         (ServerCapabilities & ClientCapabilities & MysqlCapabilities.QueryAttributes) != 0;

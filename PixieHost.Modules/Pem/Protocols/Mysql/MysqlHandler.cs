@@ -66,7 +66,7 @@ public sealed partial class MysqlHandler : IProtocolHandler
             return ProtocolStatus.Unparseable;
         }
 
-        return s.FramesParsed == 0 && skipped > UnparseableBytes ? ProtocolStatus.Unparseable : ProtocolStatus.Ok;
+        return s.FramesParsed == 0 && skipped + s.UnrecognizedBytes > UnparseableBytes ? ProtocolStatus.Unparseable : ProtocolStatus.Ok;
     }
 
     public void Expire(ProtocolConnection state, ulong olderThanNs)
@@ -129,7 +129,7 @@ public sealed partial class MysqlHandler : IProtocolHandler
         if (p.SequenceId != 0)
         {
             // Handshake response (seq 1, or 2 after an SSL request), auth data, LOCAL INFILE contents.
-            if (!s.SawHandshakeResponse && MysqlParser.TryParseHandshakeResponse(payload, out var caps))
+            if (!s.SawHandshakeResponse && p.SequenceId <= 2 && MysqlParser.TryParseHandshakeResponse(payload, out var caps))
             {
                 s.SawHandshakeResponse = true;
                 s.ClientCapabilities = caps;
@@ -140,6 +140,10 @@ public sealed partial class MysqlHandler : IProtocolHandler
                     s.SslRequested = true;
                 }
             }
+            else if (s.FramesParsed == 0)
+            {
+                s.UnrecognizedBytes += p.PayloadLength;
+            }
 
             return;
         }
@@ -147,6 +151,7 @@ public sealed partial class MysqlHandler : IProtocolHandler
         if (payload.IsEmpty || !MysqlCommands.IsKnown(payload[0]))
         {
             Stats.ParseErrors++;
+            s.UnrecognizedBytes += p.PayloadLength;
             return;
         }
 

@@ -178,11 +178,18 @@ public static class MysqlParser
         return true;
     }
 
-    /// <summary>The capability flags of a client handshake response or SSL request (protocol 4.1: 4 bytes first).</summary>
+    /// <summary>The capability flags of a client handshake response or SSL request (protocol 4.1: 4 bytes first, then a zero filler).</summary>
     public static bool TryParseHandshakeResponse(ReadOnlySpan<byte> payload, out uint capabilities)
     {
         capabilities = 0;
         if (payload.Length < 32)
+        {
+            return false;
+        }
+
+        // Flags (4), max packet size (4), charset (1), 23 filler bytes that are zero (MariaDB puts its extended
+        // flags in the last 4).
+        if (payload.Slice(9, 19).IndexOfAnyExcept((byte)0) >= 0)
         {
             return false;
         }
