@@ -57,12 +57,12 @@ public static class MysqlCorpus
 
     /// <summary>Feeds chunks into a fresh tracer with a MySQL handler as the process on <paramref name="side"/> saw them; returns the rows.</summary>
     public static List<Dictionary<string, object?>> Replay(IReadOnlyList<RecordedChunk> chunks, TraceRole side, out MysqlHandler handler,
-        bool roleKnown = true)
+        bool roleKnown = true, TableStore? store = null, int fd = 7)
     {
-        var store = new TableStore();
+        store ??= new TableStore();
         handler = new MysqlHandler();
         using var tracer = new Tracer(new SocketTracerOptions { Asid = 3 }, store, new FakeTracerEnvironment(), [handler]);
-        var b = new SocketEventBuilder(tracer) { Protocol = TrafficProtocol.Mysql };
+        var b = new SocketEventBuilder(tracer, fd: fd) { Protocol = TrafficProtocol.Mysql };
         b.At(chunks.Count > 0 ? chunks[0].TimestampNs : 1_000_000_000);
         if (roleKnown)
         {
