@@ -30,7 +30,7 @@ public sealed class MysqlFuzzTests
         var scratch = new byte[8192];
 
         // 1. Single packets and random slices straight into the parser functions (cheap: most of the cases).
-        while (cases < Cases * 3 / 4)
+        while (cases < Cases / 2)
         {
             var p = packets[rnd.Next(packets.Count)];
             var n = Math.Min(p.Length, scratch.Length);
