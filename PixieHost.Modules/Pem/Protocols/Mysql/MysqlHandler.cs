@@ -44,12 +44,18 @@ public sealed partial class MysqlHandler : IProtocolHandler
         }
 
         var s = MysqlParser.Classify(sent);
-        return s switch
+        if (s != MysqlFirstPacket.None)
         {
-            MysqlFirstPacket.Greeting => TraceRole.Server,
-            MysqlFirstPacket.Command => TraceRole.Client,
-            _ => TraceRole.Unknown,
-        };
+            return s == MysqlFirstPacket.Greeting ? TraceRole.Server : TraceRole.Client;
+        }
+
+        // Met mid-way: a whole command packet that ends the bytes held, a little after their start.
+        if (MysqlResync.FindWholeCommand(received))
+        {
+            return TraceRole.Server;
+        }
+
+        return MysqlResync.FindWholeCommand(sent) ? TraceRole.Client : TraceRole.Unknown;
     }
 
     public ProtocolStatus Process(ConnTracker conn, ProtocolConnection state, in ProtocolContext context)
@@ -213,6 +219,11 @@ public sealed partial class MysqlHandler : IProtocolHandler
             var st = s.Responses.TryPeek(stream, ResponsePrefixBytes, out var p, out var payload);
             if (st == MysqlReadStatus.NeedMore)
             {
+                if (stream.IsClosed && stream.IsEmpty)
+                {
+                    DrainAtClose(conn, s, context);
+                }
+
                 return;
             }
 
@@ -355,6 +366,31 @@ public sealed partial class MysqlHandler : IProtocolHandler
         }
 
         s.ResponseHasRequest = false;
+    }
+
+    /// <summary>
+    /// The server's side is closed and parsed to its end: no response will come. The response cut short and the
+    /// requests still waiting are dropped; the commands that never get a response (a final COM_QUIT) still make rows.
+    /// </summary>
+    private void DrainAtClose(ConnTracker conn, MysqlConnection s, in ProtocolContext context)
+    {
+        if (s.Response.InProgress)
+        {
+            s.Response.Abandon();
+            DropCurrentRequest(s);
+        }
+
+        while (s.Stitcher.TryPeek(out var req))
+        {
+            if (MysqlCommands.HasNoResponse(req.Command))
+            {
+                EmitWithoutResponse(conn, s, context);
+                continue;
+            }
+
+            s.Stitcher.Return(s.Stitcher.Dequeue());
+            Stats.UnansweredRequests++;
+        }
     }
 
     /// <summary>Rows for the commands at the head of the queue that get no response.</summary>

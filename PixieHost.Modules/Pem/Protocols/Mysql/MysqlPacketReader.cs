@@ -240,6 +240,26 @@ internal static class MysqlResync
         return !MysqlParser.TryReadHeader(buf.Slice(next), out var len2, out var seq2) || (seq2 <= 1 && len2 > 0);
     }
 
+    /// <summary>
+    /// Within the first <paramref name="scan"/> bytes, a command packet (seq 0, known command, text or fixed-length
+    /// argument) that ends exactly where the bytes end: clients write one command per write, so the bytes held for
+    /// a connection met mid-way end with one.
+    /// </summary>
+    public static bool FindWholeCommand(ReadOnlySpan<byte> buf, int scan = 512)
+    {
+        for (var i = 0; i < Math.Min(scan, buf.Length - MysqlParser.HeaderBytes - 1); i++)
+        {
+            var b = buf[i..];
+            if (MysqlParser.TryReadHeader(b, out var len, out var seq) && seq == 0 && len == b.Length - MysqlParser.HeaderBytes
+                && (MysqlCommands.HasTextArgument(b[4]) || MysqlCommands.FixedLength(b[4]) > 0) && IsRequestStart(b))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>A first response packet (seq 1) whose following headers chain up (seq + 1, or 1 for the next response) to the end of the bytes.</summary>
     public static bool IsResponseStart(ReadOnlySpan<byte> buf)
     {

@@ -101,6 +101,18 @@ public sealed class MysqlCorpusTests
     }
 
     [Test]
+    public void MetMidway_RoleUnknown_InferredFromAWholeCommand()
+    {
+        var h = new MysqlHandler();
+        var chunks = Corpus("mariadb-cli");
+        // The tail of the CREATE TABLE's response, then the INSERT as the first whole command seen.
+        byte[] received = [.. chunks[4].Bytes[3..], .. chunks[5].Bytes];
+        h.InferRole(chunks[4].Bytes[3..], received).Should().Be(TraceRole.Server);
+        h.InferRole(received, chunks[4].Bytes[3..]).Should().Be(TraceRole.Client);
+        h.InferRole(chunks[4].Bytes[3..], chunks[4].Bytes[3..]).Should().Be(TraceRole.Unknown);
+    }
+
+    [Test]
     public void LostResponse_NextPairsStayAligned()
     {
         var chunks = Corpus("mariadb-cli");

@@ -121,6 +121,20 @@ public sealed class MysqlStitcherTests
     }
 
     [Test]
+    public void Close_ResponseCutShort_RequestDroppedQuitStillWritten()
+    {
+        Client(Command(MysqlCommands.Query, "SELECT x FROM t"));
+        Server(Packet(1, 1), Packet(2, [3, .. "def"u8]));
+        Client(Packet(0, MysqlCommands.Quit));
+        _d.Close();
+
+        var rows = _d.TakeRows();
+        rows.Should().ContainSingle().Which["req_cmd"].Should().Be((long)MysqlCommands.Quit);
+        _h.Stats.UnansweredRequests.Should().Be(1);
+        _d.State.Response.InProgress.Should().BeFalse();
+    }
+
+    [Test]
     public void Expire_DropsUnansweredRequests()
     {
         Client(Command(MysqlCommands.Query, "SELECT SLEEP(100)"));
