@@ -135,6 +135,14 @@ public sealed class MysqlStitcherTests
     }
 
     [Test]
+    public void ProtocolHandlers_Create_RegistersMysqlForMysqlEvents()
+    {
+        var h = Modules.Pem.Protocols.ProtocolHandlers.Create(new Modules.Pem.SocketTracer.SocketTracerOptions())
+            .Should().ContainSingle(x => x.Protocol == Modules.Pem.Ebpf.TrafficProtocol.Mysql).Subject;
+        h.Schema.Name.Should().Be("mysql_events");
+    }
+
+    [Test]
     public void Expire_DropsUnansweredRequests()
     {
         Client(Command(MysqlCommands.Query, "SELECT SLEEP(100)"));
