@@ -90,7 +90,11 @@ public sealed partial class MysqlHandler : IProtocolHandler
             s.ResponseHasRequest = false;
         }
 
-        Stats.ExpiredMessages += s.Stitcher.Expire(olderThanNs);
+        // A long result set still streaming keeps its request, however old.
+        if (!(s.Response.InProgress && s.ResponseHasRequest))
+        {
+            Stats.ExpiredMessages += s.Stitcher.Expire(olderThanNs);
+        }
     }
 
     public void OnClosed(ProtocolConnection state)

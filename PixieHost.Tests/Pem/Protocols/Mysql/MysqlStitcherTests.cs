@@ -153,6 +153,20 @@ public sealed class MysqlStitcherTests
     }
 
     [Test]
+    public void Expire_ResultSetStillStreaming_KeepsItsRequest()
+    {
+        Client(Command(MysqlCommands.Query, "SELECT x FROM big"));
+        Server(Packet(1, 1), Packet(2, [3, .. "def"u8]), Packet(3, 1, (byte)'a'));
+        var requestTs = _ts - 1000;
+        _h.Expire(_d.State, requestTs + 1);
+        Server(Packet(4, 1, (byte)'b'), Packet(5, 0xfe, 0, 0, 2, 0, 0, 0));
+
+        var row = _d.TakeRows().Should().ContainSingle().Subject;
+        row["resp_body"].Should().Be("Resultset rows = 2");
+        _h.Stats.ExpiredMessages.Should().Be(0);
+    }
+
+    [Test]
     public void Handshake_NoRowsAndCapabilitiesLearned()
     {
         Server(Greeting());
