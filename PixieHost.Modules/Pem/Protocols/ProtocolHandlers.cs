@@ -16,6 +16,7 @@ public static class ProtocolHandlers
         Add(handlers, options, TrafficProtocol.Pgsql, () => new Pgsql.PgsqlHandler());
         Add(handlers, options, TrafficProtocol.Redis, () => new Redis.RedisHandler());
         Add(handlers, options, TrafficProtocol.Dns, () => new Dns.DnsHandler());
+        Add(handlers, options, TrafficProtocol.Mysql, () => new Mysql.MysqlHandler());
         return handlers;
     }
 
