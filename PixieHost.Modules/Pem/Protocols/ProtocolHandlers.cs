@@ -13,6 +13,7 @@ public static class ProtocolHandlers
     {
         var handlers = new List<IProtocolHandler>();
         _ = options;
+        handlers.Add(new Http2.Http2Handler(options.MaxBodyBytes, options.MaxStringBytes));
         return handlers;
     }
 }
