@@ -200,6 +200,8 @@ public static class GrpcBodyText
     }
 
     /// <summary>Printable UTF-8 text (tabs and newlines allowed): shown as a string even if it happens to parse as fields.</summary>
+    internal static bool IsPrintable(ReadOnlySpan<byte> bytes) => IsText(bytes);
+
     private static bool IsText(ReadOnlySpan<byte> bytes)
     {
         if (System.Text.Unicode.Utf8.IsValid(bytes) is false)

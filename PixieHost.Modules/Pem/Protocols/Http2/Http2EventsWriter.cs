@@ -10,7 +10,7 @@ namespace PixieHost.Modules.Pem.Protocols.Http2;
 /// unknown), headers (pseudo-headers and trailers included, so gRPC's grpc-status and grpc-message appear in
 /// resp_headers) as the same JSON as HTTP/1. content_type is 2 for gRPC (Pixie's <c>HTTPContentType::kGRPC</c>),
 /// 1 for JSON, else 0. gRPC bodies are rendered by <see cref="GrpcBodyText"/>; other response bodies follow the
-/// HTTP/1 Content-Type filter. resp_message is the reason phrase of the status (HTTP/2 sends none; Pixie writes "OK").
+/// HTTP/1 Content-Type filter (when the Content-Type is lost with HPACK state from before tracing, printable text is kept). resp_message is the reason phrase of the status (HTTP/2 sends none; Pixie writes "OK").
 /// </summary>
 public sealed class Http2EventsWriter(int maxBodyBytes = 512, int maxStringBytes = 1024)
 {
@@ -84,8 +84,10 @@ public sealed class Http2EventsWriter(int maxBodyBytes = 512, int maxStringBytes
             return;
         }
 
-        m.Headers.TryGet(ContentTypeName, out var type);
-        if (filter && !Contains(type, "json"u8) && !Contains(type, "text"u8))
+        var hasType = m.Headers.TryGet(ContentTypeName, out var type);
+        var textual = Contains(type, "json"u8) || Contains(type, "text"u8)
+            || (!hasType && m.Headers.HasUnknown && GrpcBodyText.IsPrintable(m.Body));
+        if (filter && !textual)
         {
             col.Append(HttpEventsWriter.RemovedBodyPlaceholder);
             return;
