@@ -116,7 +116,7 @@ public sealed class Http2Handler(int maxBodyBytes = 512, int maxStringBytes = 10
                     c.ServerStartChecked = true;
                 }
 
-                var off = Http2Parser.FindFrameBoundary(buf);
+                var off = Http2Parser.FindFrameBoundary(buf, out var confirmed);
                 if (off < 0)
                 {
                     // Keep the last 8 bytes: they may be the start of the next frame header.
@@ -138,6 +138,14 @@ public sealed class Http2Handler(int maxBodyBytes = 512, int maxStringBytes = 10
                 if (off > 0)
                 {
                     Skip(s, c, off, fromClient);
+                }
+
+                if (!confirmed && !s.ContiguousEndsAtGap && !s.IsClosed)
+                {
+                    // The frame found runs past the bytes held: wait for them to confirm (or refute) it.
+                    resync = true;
+                    s.NeedsResync = false;
+                    return;
                 }
 
                 s.NeedsResync = false;
@@ -197,7 +205,7 @@ public sealed class Http2Handler(int maxBodyBytes = 512, int maxStringBytes = 10
     }
 
     /// <summary>Per-connection state: the stitcher and where each direction's parser stands.</summary>
-    private sealed class Http2Connection(Http2Stitcher stitcher) : ProtocolConnection
+    internal sealed class Http2Connection(Http2Stitcher stitcher) : ProtocolConnection
     {
         public readonly Http2Stitcher Stitcher = stitcher;
         public bool PrefaceChecked;

@@ -15,6 +15,9 @@ public static class Http2Parser
     /// <summary>Largest frame length accepted when guessing a boundary: the default SETTINGS_MAX_FRAME_SIZE.</summary>
     public const int DefaultMaxFrameSize = 16384;
 
+    /// <summary>Stream ids from here on are not believed when guessing a boundary (half a million requests on one connection).</summary>
+    private const int MaxGuessedStreamId = 1 << 20;
+
     /// <summary>The client connection preface (RFC 9113 3.4).</summary>
     public static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
@@ -148,39 +151,71 @@ public static class Http2Parser
     }
 
     /// <summary>
-    /// True when a plausible frame header starts at <paramref name="offset"/> and, if the buffer holds the next
-    /// header too, that one is plausible as well (two in a row make a false match on random bytes very unlikely).
+    /// True when a plausible frame header starts at <paramref name="offset"/> and either the frame ends exactly at
+    /// the end of the buffer or the next header is plausible too (two in a row make a false match on arbitrary
+    /// bytes very unlikely); a frame that runs past the end counts when nothing better is found (see
+    /// <see cref="FindFrameBoundary(ReadOnlySpan{byte}, out bool)"/>).
     /// </summary>
-    public static bool IsFrameBoundary(ReadOnlySpan<byte> buf, int offset)
-    {
-        if (!TryReadHeader(buf[offset..], out var h) || !IsPlausible(h))
-        {
-            return false;
-        }
-
-        var next = offset + Http2FrameHeader.Size + h.Length;
-        if (next + Http2FrameHeader.Size > buf.Length)
-        {
-            return h.Type != Http2FrameType.Continuation;
-        }
-
-        return TryReadHeader(buf[next..], out var h2) && IsPlausible(h2);
-    }
+    public static bool IsFrameBoundary(ReadOnlySpan<byte> buf, int offset) => BoundaryScore(buf, offset) > 0;
 
     /// <summary>
-    /// The offset of the first frame boundary in <paramref name="buf"/>, or -1
-    /// when none is found before the last 9 bytes.
+    /// The offset of the first frame boundary in <paramref name="buf"/>, or -1 when none is found. A boundary
+    /// confirmed by what follows it wins over an earlier one whose frame runs past the end of the buffer: one byte
+    /// after a real boundary, a shifted header often reads as a plausible frame longer than the buffer.
     /// </summary>
-    public static int FindFrameBoundary(ReadOnlySpan<byte> buf)
+    public static int FindFrameBoundary(ReadOnlySpan<byte> buf) => FindFrameBoundary(buf, out _);
+
+    /// <summary><see cref="FindFrameBoundary(ReadOnlySpan{byte})"/>; <paramref name="confirmed"/> false when the frame found runs past the end (more bytes may refute it).</summary>
+    public static int FindFrameBoundary(ReadOnlySpan<byte> buf, out bool confirmed)
     {
+        confirmed = false;
+        var weak = -1;
         for (var i = 0; i + Http2FrameHeader.Size <= buf.Length; i++)
         {
-            if (IsFrameBoundary(buf, i))
+            var score = BoundaryScore(buf, i);
+            if (score == 2)
             {
+                confirmed = true;
                 return i;
+            }
+
+            if (score == 1 && weak < 0)
+            {
+                weak = i;
             }
         }
 
-        return -1;
+        return weak;
+    }
+
+    /// <summary>
+    /// <see cref="IsPlausible"/>, and what real peers send: stream ids below 2^20, no empty HEADERS, no empty DATA
+    /// without END_STREAM (zero-filled SETTINGS and WINDOW_UPDATE payloads read as such frames).
+    /// </summary>
+    private static bool IsPlausibleGuess(in Http2FrameHeader h) =>
+        IsPlausible(h) && h.StreamId < MaxGuessedStreamId
+        && !(h.Type == Http2FrameType.Headers && h.Length == 0)
+        && !(h.Type == Http2FrameType.Data && h.Length == 0 && !h.EndStream);
+
+    /// <summary>0 no boundary; 2 confirmed (the frame ends at the buffer's end or a plausible header follows); 1 the frame runs past the end.</summary>
+    private static int BoundaryScore(ReadOnlySpan<byte> buf, int offset)
+    {
+        if (!TryReadHeader(buf[offset..], out var h) || !IsPlausibleGuess(h))
+        {
+            return 0;
+        }
+
+        var next = offset + Http2FrameHeader.Size + h.Length;
+        if (next == buf.Length)
+        {
+            return h.Type == Http2FrameType.Continuation ? 1 : 2;
+        }
+
+        if (next + Http2FrameHeader.Size > buf.Length)
+        {
+            return h.Type == Http2FrameType.Continuation ? 0 : 1;
+        }
+
+        return TryReadHeader(buf[next..], out var h2) && IsPlausible(h2) ? 2 : 0;
     }
 }
