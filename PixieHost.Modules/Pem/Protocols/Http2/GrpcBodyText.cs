@@ -13,8 +13,8 @@ public static class GrpcBodyText
 {
     private const int MaxDepth = 8;
 
-    /// <summary>Writes the text of <paramref name="body"/> (the kept bytes of a body of <paramref name="fullSize"/> bytes) into <paramref name="dst"/>; returns the bytes written (output past <paramref name="dst"/> is cut).</summary>
-    public static int Render(ReadOnlySpan<byte> body, long fullSize, Span<byte> dst)
+    /// <summary>Writes the text of <paramref name="body"/> (the kept first bytes of a body) into <paramref name="dst"/>; returns the bytes written (output past <paramref name="dst"/> is cut).</summary>
+    public static int Render(ReadOnlySpan<byte> body, Span<byte> dst)
     {
         var w = new Sink(dst);
         var pos = 0;
@@ -54,14 +54,13 @@ public static class GrpcBodyText
                 continue;
             }
 
-            WriteFields(ref w, msg, 0, whole);
+            WriteFields(ref w, msg, 0);
             if (!whole)
             {
                 w.Raw(SocketEventsWriter.TruncatedSuffix);
             }
         }
 
-        _ = fullSize;
         return w.Written;
     }
 
@@ -71,7 +70,7 @@ public static class GrpcBodyText
         var pos = 0;
         while (pos < buf.Length)
         {
-            if (!TryField(buf, ref pos, out _, out _, out _, out _) )
+            if (!TryField(buf, ref pos, out _, out _, out _, out _))
             {
                 return false;
             }
@@ -80,7 +79,7 @@ public static class GrpcBodyText
         return depth <= MaxDepth;
     }
 
-    private static void WriteFields(ref Sink w, scoped ReadOnlySpan<byte> buf, int depth, bool whole)
+    private static void WriteFields(ref Sink w, scoped ReadOnlySpan<byte> buf, int depth)
     {
         var pos = 0;
         var first = true;
@@ -116,7 +115,7 @@ public static class GrpcBodyText
                     if (!IsText(bytes) && bytes.Length > 0 && depth < MaxDepth && IsMessage(bytes, depth + 1))
                     {
                         w.Raw(" { "u8);
-                        WriteFields(ref w, bytes, depth + 1, true);
+                        WriteFields(ref w, bytes, depth + 1);
                         w.Raw(" }"u8);
                     }
                     else
@@ -130,7 +129,6 @@ public static class GrpcBodyText
             }
         }
 
-        _ = whole;
     }
 
     /// <summary>One field: its number, wire type (0 varint, 1 fixed64, 2 bytes, 5 fixed32; groups are rejected) and value.</summary>

@@ -79,7 +79,7 @@ public sealed class Http2EventsWriter(int maxBodyBytes = 512, int maxStringBytes
 
         if (grpc)
         {
-            var n = GrpcBodyText.Render(m.Body, m.BodySize, _text);
+            var n = GrpcBodyText.Render(m.Body, _text);
             SocketEventsWriter.AppendTruncated(col, _text.AsSpan(0, n), n == _text.Length ? long.MaxValue : n, maxBodyBytes);
             return;
         }

@@ -76,7 +76,7 @@ public sealed class Http2Handler(int maxBodyBytes = 512, int maxStringBytes = 10
                 }
 
                 s.SkipGap(gap);
-                Resync(s, c, fromClient);
+                Resync(c, fromClient);
                 continue;
             }
 
@@ -181,7 +181,7 @@ public sealed class Http2Handler(int maxBodyBytes = 512, int maxStringBytes = 10
         }
     }
 
-    private void Resync(DataStream s, Http2Connection c, bool fromClient)
+    private static void Resync(Http2Connection c, bool fromClient)
     {
         c.Stitcher.LoseState(fromClient);
         if (fromClient)
@@ -192,8 +192,6 @@ public sealed class Http2Handler(int maxBodyBytes = 512, int maxStringBytes = 10
         {
             c.ServerResync = true;
         }
-
-        _ = s;
     }
 
     private void Skip(DataStream s, Http2Connection c, int n, bool fromClient)

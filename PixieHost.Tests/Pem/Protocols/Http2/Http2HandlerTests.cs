@@ -94,6 +94,11 @@ public sealed class Http2HandlerTests
         const int n = 60;
         using (var client = _server.Client())
         {
+            for (var h = 0; h < 12; h++)
+            {
+                client.DefaultRequestHeaders.Add($"x-req-{h:D2}", $"r{h}");
+            }
+
             var bodies = await Task.WhenAll(Enumerable.Range(0, n).Select(i => client.GetStringAsync($"/many/{i}")));
             bodies.Should().OnlyContain(b => b.StartsWith("many "));
         }
@@ -114,7 +119,46 @@ public sealed class Http2HandlerTests
             }
 
             ((string)r["resp_headers"]!).Should().NotContain("<unknown");
+            var req = Json(r["req_headers"]);
+            for (var h = 0; h < 12; h++)
+            {
+                req[$"x-req-{h:D2}"].Should().Be($"r{h}");
+            }
         }
+    }
+
+    [Test]
+    public async Task Process_ServerBytesLostMidway_LaterStreamsStillRecordedNothingInvented()
+    {
+        using (var client = _server.Client())
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await client.GetStringAsync($"/many/{i}");
+            }
+        }
+
+        await _server.WaitIdleAsync();
+        var chunks = _server.Proxy.Connections.Single().Chunks;
+        var serverChunks = chunks.Select((c, i) => (c, i)).Where(x => !x.c.FromClient).Select(x => x.i).ToList();
+        var lost = serverChunks[serverChunks.Count / 3];
+
+        var rows = Http2Replay.Rows(chunks, TraceRole.Server, out var handler, lose: i => i == lost);
+
+        rows.Count.Should().BeInRange(1, 9);
+        rows.Should().Contain(r => (string)r["req_path"]! == "/many/9", "the parser resyncs after the gap");
+        foreach (var r in rows)
+        {
+            foreach (var (name, value) in Pairs(r["resp_headers"]))
+            {
+                if (name.StartsWith("x-custom-", StringComparison.Ordinal))
+                {
+                    value.Should().Be(Http2Server.Value(int.Parse(name[^2..])));
+                }
+            }
+        }
+
+        handler.Stats.UnansweredRequests.Should().BePositive("the request whose response was lost never completes");
     }
 
     [Test]

@@ -17,17 +17,19 @@ internal static class Http2Replay
     /// never seen and no open event is sent: a connection that existed before tracing (role inferred).
     /// </summary>
     public static List<Dictionary<string, object?>> Rows(IReadOnlyList<RecordedChunk> chunks, TraceRole side, out Http2Handler handler,
-        long dropClientBytes = 0, long dropServerBytes = 0)
+        long dropClientBytes = 0, long dropServerBytes = 0, Func<int, bool>? lose = null)
     {
         var store = new TableStore();
         handler = new Http2Handler();
         using var tracer = new Tracer(new SocketTracerOptions { Asid = 3 }, store, new FakeTracerEnvironment(), [handler]);
-        Feed(tracer, chunks, side, dropClientBytes, dropServerBytes);
+        Feed(tracer, chunks, side, dropClientBytes, dropServerBytes, lose);
         tracer.Flush();
         return TableRows.Read(store.Find("http_events"));
     }
 
-    public static void Feed(ISocketEventSink sink, IReadOnlyList<RecordedChunk> chunks, TraceRole side, long dropClientBytes = 0, long dropServerBytes = 0)
+    /// <param name="lose">Chunks (by index) whose bytes never arrive: the stream gets a gap there.</param>
+    public static void Feed(ISocketEventSink sink, IReadOnlyList<RecordedChunk> chunks, TraceRole side, long dropClientBytes = 0, long dropServerBytes = 0,
+        Func<int, bool>? lose = null)
     {
         var b = new SocketEventBuilder(sink) { Protocol = TrafficProtocol.Http2 };
         b.At(chunks.Count > 0 ? chunks[0].TimestampNs : 1_000_000_000);
@@ -44,8 +46,9 @@ internal static class Http2Replay
         }
 
         long clientPos = 0, serverPos = 0;
-        foreach (var c in chunks)
+        for (var i = 0; i < chunks.Count; i++)
         {
+            var c = chunks[i];
             ref var pos = ref c.FromClient ? ref clientPos : ref serverPos;
             var drop = c.FromClient ? dropClientBytes : dropServerBytes;
             var start = pos;
@@ -58,7 +61,14 @@ internal static class Http2Replay
             var skip = (int)Math.Max(0, drop - start);
             b.At(Math.Max(b.Now, c.TimestampNs));
             var sent = c.FromClient == (side == TraceRole.Client);
-            b.Data(sent ? TrafficDirection.Send : TrafficDirection.Recv, c.Bytes[skip..]);
+            var dir = sent ? TrafficDirection.Send : TrafficDirection.Recv;
+            if (lose?.Invoke(i) == true)
+            {
+                b.Lose(dir, (ulong)(c.Bytes.Length - skip));
+                continue;
+            }
+
+            b.Data(dir, c.Bytes[skip..]);
             b.EndBatch();
         }
 

@@ -160,7 +160,7 @@ public class GrpcBodyTextTests
     private static string Render(byte[] body)
     {
         var dst = new byte[4096];
-        var n = GrpcBodyText.Render(body, body.Length, dst);
+        var n = GrpcBodyText.Render(body, dst);
         return Encoding.UTF8.GetString(dst, 0, n);
     }
 }
