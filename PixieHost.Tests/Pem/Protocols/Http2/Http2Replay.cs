@@ -29,9 +29,9 @@ internal static class Http2Replay
 
     /// <param name="lose">Chunks (by index) whose bytes never arrive: the stream gets a gap there.</param>
     public static void Feed(ISocketEventSink sink, IReadOnlyList<RecordedChunk> chunks, TraceRole side, long dropClientBytes = 0, long dropServerBytes = 0,
-        Func<int, bool>? lose = null)
+        Func<int, bool>? lose = null, int fd = 7)
     {
-        var b = new SocketEventBuilder(sink) { Protocol = TrafficProtocol.Http2 };
+        var b = new SocketEventBuilder(sink, fd: fd) { Protocol = TrafficProtocol.Http2 };
         b.At(chunks.Count > 0 ? chunks[0].TimestampNs : 1_000_000_000);
         var midway = dropClientBytes > 0 || dropServerBytes > 0;
         if (midway)
