@@ -31,8 +31,24 @@ public sealed class Http2Handler(int maxBodyBytes = 512, int maxStringBytes = 10
     public ProtocolStatus Process(ConnTracker conn, ProtocolConnection state, in ProtocolContext context)
     {
         var c = (Http2Connection)state;
-        Parse(conn.RequestStream, c, fromClient: true);
-        Parse(conn.ResponseStream, c, fromClient: false);
+        var req = conn.RequestStream;
+        var resp = conn.ResponseStream;
+        bool reqBlocked = false, respBlocked = false;
+        while (!reqBlocked || !respBlocked)
+        {
+            // Frames in the order they happened, so a stream's response closes it before later requests open
+            // others: a busy connection never looks like more concurrent streams than it has.
+            var pickRequest = !reqBlocked && (respBlocked || HeadTime(req) <= HeadTime(resp));
+            if (pickRequest)
+            {
+                reqBlocked = !Step(req, c, fromClient: true);
+            }
+            else
+            {
+                respBlocked = !Step(resp, c, fromClient: false);
+            }
+        }
+
         var done = c.Stitcher.Completed;
         foreach (var s in done)
         {
@@ -61,125 +77,126 @@ public sealed class Http2Handler(int maxBodyBytes = 512, int maxStringBytes = 10
 
     public List<RowBatch> TakeBatches() => _writer.TakeBatches();
 
-    private void Parse(DataStream s, Http2Connection c, bool fromClient)
+    /// <summary>Parses one frame (or skips bytes) of one direction; false when it needs more bytes.</summary>
+    private bool Step(DataStream s, Http2Connection c, bool fromClient)
     {
         var st = c.Stitcher;
-        while (true)
+        var buf = s.Contiguous;
+        if (buf.IsEmpty)
         {
-            var buf = s.Contiguous;
-            if (buf.IsEmpty)
+            var gap = s.GapAtHead;
+            if (gap == 0)
             {
-                var gap = s.GapAtHead;
-                if (gap == 0)
-                {
-                    return;
-                }
-
-                s.SkipGap(gap);
-                Resync(c, fromClient);
-                continue;
+                return false;
             }
 
-            if (fromClient && !c.PrefaceChecked)
-            {
-                if (s.HeadPosition == 0)
-                {
-                    var n = Math.Min(buf.Length, Http2Parser.Preface.Length);
-                    if (buf[..n].SequenceEqual(Http2Parser.Preface[..n]))
-                    {
-                        if (n < Http2Parser.Preface.Length && !s.ContiguousEndsAtGap && !s.IsClosed)
-                        {
-                            return;
-                        }
-
-                        if (n == Http2Parser.Preface.Length)
-                        {
-                            s.Consume(n);
-                            st.PrefaceSeen = true;
-                            s.NeedsResync = false;
-                            c.PrefaceChecked = true;
-                            continue;
-                        }
-                    }
-                }
-
-                c.PrefaceChecked = true;
-                st.LoseState(fromClient: true);
-                s.NeedsResync = true;
-            }
-
-            ref var resync = ref fromClient ? ref c.ClientResync : ref c.ServerResync;
-            if (s.NeedsResync || resync || (!fromClient && s.FirstPosition > 0 && !c.ServerStartChecked))
-            {
-                if (!fromClient)
-                {
-                    c.ServerStartChecked = true;
-                }
-
-                var off = Http2Parser.FindFrameBoundary(buf, out var confirmed);
-                if (off < 0)
-                {
-                    // Keep the last 8 bytes: they may be the start of the next frame header.
-                    var drop = s.ContiguousEndsAtGap || s.IsClosed ? buf.Length : buf.Length - (Http2FrameHeader.Size - 1);
-                    if (drop <= 0)
-                    {
-                        return;
-                    }
-
-                    Skip(s, c, drop, fromClient);
-                    continue;
-                }
-
-                if (off > 0 || s.FirstPosition > 0)
-                {
-                    st.LoseState(fromClient);
-                }
-
-                if (off > 0)
-                {
-                    Skip(s, c, off, fromClient);
-                }
-
-                if (!confirmed && !s.ContiguousEndsAtGap && !s.IsClosed)
-                {
-                    // The frame found runs past the bytes held: wait for them to confirm (or refute) it.
-                    resync = true;
-                    s.NeedsResync = false;
-                    return;
-                }
-
-                s.NeedsResync = false;
-                resync = false;
-                continue;
-            }
-
-            if (!Http2Parser.TryReadFrame(buf, out var h, out var payload, out var consumed))
-            {
-                if (buf.Length >= Http2FrameHeader.Size && h.Length > Http2Parser.MaxFrameLength)
-                {
-                    Stats.ParseErrors++;
-                    resync = true;
-                    Skip(s, c, 1, fromClient);
-                    continue;
-                }
-
-                if (s.ContiguousEndsAtGap)
-                {
-                    // The rest of this frame was lost.
-                    Skip(s, c, buf.Length, fromClient);
-                    resync = true;
-                    continue;
-                }
-
-                return;
-            }
-
-            st.OnFrame(h, payload, fromClient, s.HeadTimestampNs);
-            s.Consume(consumed);
-            c.Frames++;
-            Stats.FramesParsed++;
+            s.SkipGap(gap);
+            Resync(c, fromClient);
+            return true;
         }
+
+        if (fromClient && !c.PrefaceChecked)
+        {
+            if (s.HeadPosition == 0)
+            {
+                var n = Math.Min(buf.Length, Http2Parser.Preface.Length);
+                if (buf[..n].SequenceEqual(Http2Parser.Preface[..n]))
+                {
+                    if (n < Http2Parser.Preface.Length && !s.ContiguousEndsAtGap && !s.IsClosed)
+                    {
+                        return false;
+                    }
+
+                    if (n == Http2Parser.Preface.Length)
+                    {
+                        s.Consume(n);
+                        st.PrefaceSeen = true;
+                        s.NeedsResync = false;
+                        c.PrefaceChecked = true;
+                        return true;
+                    }
+                }
+            }
+
+            c.PrefaceChecked = true;
+            st.LoseState(fromClient: true);
+            s.NeedsResync = true;
+        }
+
+        ref var resync = ref fromClient ? ref c.ClientResync : ref c.ServerResync;
+        if (s.NeedsResync || resync || (!fromClient && s.FirstPosition > 0 && !c.ServerStartChecked))
+        {
+            if (!fromClient)
+            {
+                c.ServerStartChecked = true;
+            }
+
+            var off = Http2Parser.FindFrameBoundary(buf, out var confirmed);
+            if (off < 0)
+            {
+                // Keep the last 8 bytes: they may be the start of the next frame header.
+                var drop = s.ContiguousEndsAtGap || s.IsClosed ? buf.Length : buf.Length - (Http2FrameHeader.Size - 1);
+                if (drop <= 0)
+                {
+                    return false;
+                }
+
+                Skip(s, c, drop, fromClient);
+                return true;
+            }
+
+            if (off > 0 || s.FirstPosition > 0)
+            {
+                st.LoseState(fromClient);
+            }
+
+            if (off > 0)
+            {
+                Skip(s, c, off, fromClient);
+            }
+
+            if (!confirmed && !s.ContiguousEndsAtGap && !s.IsClosed)
+            {
+                // The frame found runs past the bytes held: wait for them to confirm (or refute) it.
+                resync = true;
+                s.NeedsResync = false;
+                return false;
+            }
+
+            s.NeedsResync = false;
+            resync = false;
+            return true;
+        }
+
+        if (!Http2Parser.TryReadFrame(buf, out var h, out var payload, out var consumed))
+        {
+            if (buf.Length >= Http2FrameHeader.Size && h.Length > Http2Parser.MaxFrameLength)
+            {
+                Stats.ParseErrors++;
+                resync = true;
+                Skip(s, c, 1, fromClient);
+                return true;
+            }
+
+            if (s.ContiguousEndsAtGap)
+            {
+                // The rest of this frame was lost.
+                Skip(s, c, buf.Length, fromClient);
+                resync = true;
+                return true;
+            }
+
+            return false;
+        }
+
+        st.OnFrame(h, payload, fromClient, s.HeadTimestampNs);
+        s.Consume(consumed);
+        c.Frames++;
+        Stats.FramesParsed++;
+        return true;
     }
+
+    private static ulong HeadTime(DataStream s) => s.Contiguous.IsEmpty ? ulong.MaxValue : s.HeadTimestampNs;
 
     private static void Resync(Http2Connection c, bool fromClient)
     {
