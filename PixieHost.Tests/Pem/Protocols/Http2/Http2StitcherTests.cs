@@ -164,3 +164,36 @@ public class GrpcBodyTextTests
         return Encoding.UTF8.GetString(dst, 0, n);
     }
 }
+
+/// <summary>The handler behind the socket tracer, on hand-made connections.</summary>
+[TestFixture]
+public class Http2HandlerOrderTests
+{
+    [Test]
+    public void Process_ThousandSequentialStreamsInOneBatch_AllRecordedNoneDropped()
+    {
+        var store = new Modules.TableStore.TableStore();
+        var handler = new Http2Handler();
+        using var tracer = new Modules.Pem.SocketTracer.SocketTracer(new Modules.Pem.SocketTracer.SocketTracerOptions { Asid = 3 }, store,
+            new Support.FakeTracerEnvironment(), [handler]);
+        var b = new Support.SocketEventBuilder(tracer) { Protocol = TrafficProtocol.Http2 };
+        b.Open(TraceRole.Server);
+        b.Data(TrafficDirection.Recv, [.. Http2Parser.Preface, .. Frame(Http2FrameType.Settings, 0, 0, [])]);
+        b.Data(TrafficDirection.Send, Frame(Http2FrameType.Settings, 0, 0, []));
+        for (var i = 0; i < 1000; i++)
+        {
+            var id = (2 * i) + 1;
+            b.Data(TrafficDirection.Recv, Frame(Http2FrameType.Headers, Http2Flags.EndHeaders | Http2Flags.EndStream, id, [0x82, .. Block(false, (":path", $"/{i}"))]));
+            b.Data(TrafficDirection.Send, Frame(Http2FrameType.Headers, Http2Flags.EndHeaders | Http2Flags.EndStream, id, [0x88]));
+        }
+
+        b.EndBatch();
+        tracer.Flush();
+
+        var rows = Support.TableRows.Read(store.Find("http_events"));
+        rows.Should().HaveCount(1000, "each response closes its stream before the next request opens one");
+        handler.Stats.ExpiredMessages.Should().Be(0);
+        rows[999]["req_path"].Should().Be("/999");
+        rows[999]["resp_status"].Should().Be(200L);
+    }
+}
