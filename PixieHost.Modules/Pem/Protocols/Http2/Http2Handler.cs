@@ -9,6 +9,8 @@ namespace PixieHost.Modules.Pem.Protocols.Http2;
 /// http_events. Each direction is cut into frames (<see cref="Http2Parser"/>), frames go to the connection's
 /// <see cref="Http2Stitcher"/>, finished streams to <see cref="Http2EventsWriter"/>. A stream met mid-way, or
 /// bytes lost in a gap, make the parser look for the next frame boundary and the HPACK table unknown.
+/// The two directions are parsed frame by frame in timestamp order, so a stream's response closes it before
+/// later requests open others (the open-stream bound then reflects real concurrency, not batch size).
 /// </summary>
 public sealed class Http2Handler(int maxBodyBytes = 512, int maxStringBytes = 1024) : IProtocolHandler
 {
