@@ -17,6 +17,7 @@ public static class ProtocolHandlers
         Add(handlers, options, TrafficProtocol.Redis, () => new Redis.RedisHandler());
         Add(handlers, options, TrafficProtocol.Dns, () => new Dns.DnsHandler());
         Add(handlers, options, TrafficProtocol.Mysql, () => new Mysql.MysqlHandler());
+        Add(handlers, options, TrafficProtocol.Http2, () => new Http2.Http2Handler(options.MaxBodyBytes, options.MaxStringBytes));
         return handlers;
     }
 
